@@ -1,0 +1,99 @@
+"""Loss functions: each returns the mean loss and its gradient with respect to the model's output.
+
+``loss, dout = f(output, target)``: ``loss`` is a Python float, ``dout`` = d loss / d output has
+the shape and dtype of ``output`` and goes straight into ``model.backward(dout)``.
+
+Labels and shapes are checked, but non-finite outputs are let through: they give a non-finite loss
+(without warnings), so that the range test can see a run blow up and record it.
+
+References
+----------
+PyTorch ``torch.nn.functional.cross_entropy`` and ``torch.nn.MSELoss`` (reduction "mean"): the same
+values, which the tests check.
+CS231n ``layers.py``, ``softmax_loss``.
+"""
+
+import numpy as np
+
+
+def softmax_cross_entropy(logits, labels):
+    """Mean cross-entropy of the softmax of ``logits`` against integer class ``labels``.
+
+    Parameters
+    ----------
+    logits : ndarray of float, shape (N, C)
+        Unnormalised scores: N examples, C classes.
+    labels : ndarray of int, shape (N,)
+        The class of each example, in [0, C).
+
+    Returns
+    -------
+    loss : float
+        ``L = (1/N) Σ_n [log Σ_j exp(z_nj) − z_{n,y_n}]``, where z = logits and y = labels; >= 0.
+    dlogits : ndarray, shape (N, C), dtype of ``logits``
+        ``dL/dz_nj = (softmax(z_n)_j − [j = y_n]) / N``; each row sums to 0.
+
+    Notes
+    -----
+    Log-sum-exp trick: with ``m_n = max_j z_nj``, ``log Σ_j exp(z_nj) = m_n + log Σ_j exp(z_nj − m_n)``.
+    Every exponent is then <= 0 (no overflow) and the largest is exactly 0 (the sum is >= 1, its
+    log is finite), so the result is exact for finite logits of any size, 1e4 or 1e30 alike.
+    Non-finite logits raise no error: a NaN or +inf logit makes the loss NaN, and a −inf logit
+    makes it +inf when it belongs to the label. A −inf logit of another class is simply a
+    probability of 0 and leaves the loss finite, as in PyTorch.
+    """
+    logits = np.asarray(logits)
+    labels = np.asarray(labels)
+    if logits.dtype.kind != "f":  # dtype.kind: "f" float, "i" signed int, "u" unsigned int
+        raise TypeError(f"logits must be an array of floats, got dtype {logits.dtype}")
+    if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] == 0:
+        raise ValueError(f"logits must have shape (N, C) with N, C >= 1, got {logits.shape}")
+    N, C = logits.shape
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be an array of ints (class indices), got dtype {labels.dtype}")
+    if labels.shape != (N,):
+        raise ValueError(f"labels must have shape ({N},), one class per row of logits, got {labels.shape}")
+    if labels.min() < 0 or labels.max() >= C:
+        raise ValueError(f"labels must lie in [0, {C}), got values from {labels.min()} to {labels.max()}")
+
+    rows = np.arange(N)
+    with np.errstate(invalid="ignore"):  # inf − inf = NaN for non-finite logits: expected, not an error
+        shifted = logits - logits.max(axis=1, keepdims=True)  # z − m, every entry <= 0
+        exps = np.exp(shifted)  # exp(z − m) in [0, 1]
+        sums = exps.sum(axis=1, keepdims=True)  # Σ_j exp(z_j − m) in [1, C]
+        # L = (1/N) Σ_n [log sums_n − (z − m)_{n, y_n}]: both parts >= 0, so no cancellation
+        loss = float(np.log(sums).sum() - shifted[rows, labels].sum()) / N
+        dlogits = np.divide(exps, N * sums, out=exps)  # softmax(z) / N, in place
+    dlogits[rows, labels] -= 1 / N  # − onehot(y) / N
+    return loss, dlogits
+
+
+def mse(pred, target):
+    """Mean squared error over all elements, as ``torch.nn.MSELoss()`` (reduction "mean").
+
+    Parameters
+    ----------
+    pred : ndarray of float, any shape with at least one element
+    target : array_like, the shape of ``pred``
+        Converted to the dtype of ``pred``.
+
+    Returns
+    -------
+    loss : float
+        ``L = (1/M) Σ_i (pred_i − target_i)²``, M = ``pred.size``.
+    dpred : ndarray, shape and dtype of ``pred``
+        ``dL/dpred = 2 (pred − target) / M``.
+    """
+    pred = np.asarray(pred)
+    if not np.issubdtype(pred.dtype, np.floating):
+        raise TypeError(f"pred must be an array of floats, got dtype {pred.dtype}")
+    target = np.asarray(target, dtype=pred.dtype)
+    if target.shape != pred.shape:
+        raise ValueError(f"pred and target must have the same shape, got pred {pred.shape} and target {target.shape}")
+    if pred.size == 0:
+        raise ValueError(f"pred must hold at least one element, got shape {pred.shape}")
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite pred: a non-finite loss, quietly
+        diff = pred - target
+        loss = float(np.mean(np.square(diff)))
+        diff *= 2 / pred.size  # in place: dpred
+    return loss, diff
