@@ -1,0 +1,366 @@
+"""The learning-rate range test ("LR finder").
+
+The idea (Smith 2015/2017, §3.3; the fast.ai course; Surmenok's article): train for a short while and
+raise the learning rate after every mini-batch, from a value far too small to learn anything to one
+far too large, and watch the loss. At first the lr is too small and the loss barely moves; then it
+falls faster and faster; then the steps overshoot and the loss climbs and explodes. A good lr lies
+where the loss falls fastest, on the way down, well before the minimum of the curve.
+
+One run of ``lr_range_test``:
+
+1. the learning rates are fixed in advance, ``lr_i = start · (end/start) ** (i/(n−1))`` for
+   i = 0 … n−1 (``schedules.range_lrs``): the lr is multiplied by the same factor after every batch;
+2. step i sets the optimizer's lr to ``lr_i``, takes the next batch, computes the loss *before* the
+   update, then backward and one optimizer step; it records ``lr_i`` and that raw loss;
+3. the raw losses are noisy, so a debiased exponential moving average is kept beside them
+   (fastai): ``a_i = β a_{i−1} + (1−β) loss_i``, ``smoothed_i = a_i / (1 − β^(i+1))``;
+4. the test stops early when the loss runs away — the article's rule "stop when current loss >
+   best loss × 4" — or at once when the loss is not finite;
+5. finally the model and the optimizer are put back exactly as they were, so that the test can be
+   run at any time, even in the middle of training, without changing anything.
+
+What to read from the curve is the job of ``suggest``.
+
+References
+----------
+L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", arXiv:1506.01186 (2015), WACV 2017, §3.3.
+J. Howard, S. Gugger, fast.ai course and library, ``Learner.lr_find``.
+P. Surmenok, "Estimating an Optimal Learning Rate For a Deep Neural Network" (2017), and keras_lr_finder.
+D. Perez, pytorch-lr-finder (``LRFinder.range_test``).
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from . import results_io
+from ._checks import check_real
+from .losses import softmax_cross_entropy
+from .optim import Optimizer
+from .schedules import range_lrs
+from .suggest import METHODS, RunningEMA, ema, suggest_all, suggest_lr
+
+STOP_ON = ("raw", "smoothed")
+
+
+class StopRule:
+    """The article's stop rule, fed one loss at a time.
+
+    After step i: stop with reason ``"non_finite"`` if the raw loss is NaN or ±inf; stop with reason
+    ``"diverged"`` if ``watched_i > stop_factor · min(watched_0 … watched_i)``, where ``watched`` is
+    the raw loss (``stop_on="raw"``, as the article and keras_lr_finder do) or its debiased moving
+    average (``stop_on="smoothed"``, as fastai does). ``stop_factor=None`` turns the second rule off.
+    Losses must be >= 0 for "× best" to mean "worse".
+
+    Parameters
+    ----------
+    stop_factor : float > 1 or None, default 4.0
+    stop_on : {"raw", "smoothed"}, default "raw"
+    smooth : float in [0, 1), default 0.98
+        β of the moving average read by ``stop_on="smoothed"``.
+    """
+
+    def __init__(self, stop_factor=4.0, stop_on="raw", smooth=0.98):
+        self.stop_factor = _check_stop_factor(stop_factor)
+        if stop_on not in STOP_ON:
+            raise ValueError(f"stop_on must be one of {STOP_ON}, got {stop_on!r}")
+        self.stop_on = stop_on
+        self.average = RunningEMA(smooth)
+        self.best = math.inf
+
+    def update(self, loss):
+        """Feed the raw loss of one step; return the smoothed loss and the stop reason (or None)."""
+        smoothed = self.average.update(loss)
+        if not math.isfinite(loss):
+            return smoothed, "non_finite"
+        watched = smoothed if self.stop_on == "smoothed" else loss
+        self.best = min(self.best, watched)
+        if self.stop_factor is not None and watched > self.stop_factor * self.best:
+            return smoothed, "diverged"
+        return smoothed, None
+
+
+def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98):
+    """Run the stop rule over a whole sequence of losses, as the range test would.
+
+    Returns ``(n_recorded, reason)``: the test records ``losses[:n_recorded]`` and ends with
+    ``reason`` ("non_finite", "diverged" or "completed"). A pure function, for tests and teaching.
+    """
+    rule = StopRule(stop_factor, stop_on, smooth)
+    for i, loss in enumerate(losses):
+        _, reason = rule.update(float(loss))
+        if reason is not None:
+            return i + 1, reason
+    return len(losses), "completed"
+
+
+@dataclass
+class RangeTestResult:
+    """What one range test recorded, step by step, and the settings it ran with.
+
+    Attributes
+    ----------
+    lrs, losses, smoothed, accuracies : ndarray of float64, shape (n,)
+        For each step actually taken: the learning rate, the raw loss of the batch (computed before
+        the update), its debiased moving average, and the batch accuracy (NaN when the labels are not
+        class indices, e.g. for regression).
+    val_losses : ndarray of float64, shape (n,), or None
+        Mean loss over the fixed validation batches after each step (NaN on a step that stopped the
+        test with a non-finite loss, since no update was made); None without ``val_batches``.
+    stop_reason : {"completed", "diverged", "non_finite"}
+    start_lr, end_lr, num_iter, mode, smooth, stop_factor, stop_on
+        The settings of the test (``num_iter`` is the configured number of steps, ``len(lrs)`` the
+        number actually taken).
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    accuracies: np.ndarray
+    val_losses: np.ndarray | None
+    stop_reason: str
+    start_lr: float
+    end_lr: float
+    num_iter: int
+    mode: str = "exp"
+    smooth: float = 0.98
+    stop_factor: float | None = 4.0
+    stop_on: str = "raw"
+
+    SETTINGS = ("start_lr", "end_lr", "num_iter", "mode", "smooth", "stop_factor", "stop_on")
+
+    def __len__(self):
+        return len(self.lrs)
+
+    @property
+    def settings(self):
+        """The settings the test ran with, as a dict (pass them to ``lr_range_test`` to run it again)."""
+        return {name: getattr(self, name) for name in self.SETTINGS}
+
+    def suggest(self, method="sma_derivative", **options):
+        """The suggestion of one rule; see ``suggest.suggest_lr`` and ``suggest.METHODS``."""
+        return suggest_lr(self, method, **options)
+
+    def suggestions(self, **options):
+        """Every rule's suggestion at once, as a dict; see ``suggest.suggest_all``."""
+        return suggest_all(self, **options)
+
+    def plot(self, ax=None, methods=METHODS):
+        """Loss against lr (log axis) with each rule's suggestion marked; returns the Axes."""
+        from .plots import plot_range_test  # matplotlib is imported only when a plot is asked for
+
+        return plot_range_test(self, ax=ax, methods=methods)
+
+    def to_csv(self, path):
+        """Write one row per step: lr, loss, smoothed, accuracy[, val_loss]."""
+        results_io.write_csv(self, path)
+
+    def to_json(self, path):
+        """Write the whole result (arrays and settings); ``from_json`` reads it back exactly."""
+        results_io.write_json(self, path)
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a result written by ``to_json``; every float comes back bit for bit."""
+        return cls(**results_io.read_json(path))
+
+
+def lr_range_test(
+    model,
+    optimizer,
+    batches,
+    *,
+    loss=softmax_cross_entropy,
+    start_lr=1e-7,
+    end_lr=10.0,
+    num_iter=100,
+    mode="exp",
+    smooth=0.98,
+    stop_factor=4.0,
+    stop_on="raw",
+    val_batches=None,
+    restore=True,
+    progress=False,
+):
+    """Run the learning-rate range test and return what it recorded.
+
+    Parameters
+    ----------
+    model : MLP (or any object with ``__call__``, ``backward`` and ``parameters``)
+    optimizer : Optimizer
+        Its lr is overwritten at every step; its other settings are used as they are.
+    batches : iterable of (x, y)
+        Usually the endless ``data.batches(...)``. A finite iterable must hold at least ``num_iter``
+        batches, or the test stops with a ValueError (state restored first).
+    loss : callable, default softmax_cross_entropy
+        ``loss(output, y) -> (float, d loss / d output)``, values >= 0.
+    start_lr, end_lr, num_iter, mode
+        The schedule, see ``schedules.range_lrs``: first step exactly ``start_lr``, last ``end_lr``.
+    smooth : float in [0, 1), default 0.98
+        β of the debiased moving average (0: no smoothing).
+    stop_factor : float > 1 or None, default 4.0
+        Stop when the loss exceeds ``stop_factor`` × the best loss so far (None: never).
+    stop_on : {"raw", "smoothed"}, default "raw"
+        Which loss the stop rule reads. The raw loss reacts at once; the smoothed one lags (with RMSProp
+        on digits it never stops and the SMA-derivative rule then picks an lr far too high).
+    val_batches : list of (x, y), optional
+        Fixed validation batches; their mean loss is recorded after every step (Smith; pytorch-lr-finder's
+        ``val_loader``). Costs one forward pass per batch per step.
+    restore : bool, default True
+        Put the parameters, their gradients and the whole optimizer state (buffers, step count, lr) back
+        bit for bit when the test ends — completed, stopped, or interrupted by an exception or
+        KeyboardInterrupt.
+    progress : bool, default False
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    RangeTestResult
+
+    Notes
+    -----
+    Step i: ``optimizer.lr = lr_i``; ``x, y = next(batches)``; ``loss_i, dout = loss(model(x), y)``;
+    if ``loss_i`` is not finite, record it and stop (no backward, no update); else
+    ``zero_grad(); model.backward(dout); step()``, record, and apply ``StopRule``.
+    Nothing is remembered between calls: the same objects give the same result twice.
+    """
+    _check_model_and_optimizer(model, optimizer)
+    if not callable(loss):
+        raise TypeError(f"loss must be callable, got {loss!r}")
+    lrs = range_lrs(start_lr, end_lr, num_iter, mode)
+    rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
+    val_batches = _check_val_batches(val_batches)
+    for name, flag in (("restore", restore), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    try:
+        batch_iter = iter(batches)
+    except TypeError:
+        raise TypeError(f"batches must be an iterable of (x, y) pairs, got {type(batches).__name__}") from None
+
+    snapshot = _snapshot(model, optimizer) if restore else None
+    record = {"lrs": [], "losses": [], "smoothed": [], "accuracies": [], "val_losses": []}
+    reason = "completed"
+    try:
+        with tqdm(total=len(lrs), disable=not progress, desc="lr range test") as bar:
+            for i, lr in enumerate(lrs):
+                optimizer.lr = float(lr)
+                x, y = _next_batch(batch_iter, i, len(lrs))
+                output = model(x)
+                loss_i, dout = loss(output, y)
+                loss_i = float(loss_i)
+                if math.isfinite(loss_i):  # a non-finite loss ends the test before any update
+                    optimizer.zero_grad()
+                    model.backward(dout)
+                    optimizer.step()
+                smoothed_i, reason = rule.update(loss_i)
+                record["lrs"].append(float(lr))
+                record["losses"].append(loss_i)
+                record["smoothed"].append(smoothed_i)
+                record["accuracies"].append(_accuracy(output, y))
+                if val_batches is not None:
+                    finite = reason != "non_finite"
+                    record["val_losses"].append(_mean_loss(model, loss, val_batches) if finite else math.nan)
+                bar.set_postfix(lr=f"{lr:.2e}", loss=f"{loss_i:.4g}")
+                bar.update()
+                if reason is not None:
+                    break
+            else:
+                reason = "completed"
+    finally:
+        if restore:
+            _restore(model, optimizer, snapshot)
+
+    arrays = {k: np.asarray(v, dtype=np.float64) for k, v in record.items()}
+    return RangeTestResult(
+        lrs=arrays["lrs"],
+        losses=arrays["losses"],
+        smoothed=arrays["smoothed"],
+        accuracies=arrays["accuracies"],
+        val_losses=arrays["val_losses"] if val_batches is not None else None,
+        stop_reason=reason,
+        start_lr=float(start_lr),
+        end_lr=float(end_lr),
+        num_iter=int(num_iter),
+        mode=mode,
+        smooth=float(smooth),
+        stop_factor=None if stop_factor is None else float(stop_factor),
+        stop_on=stop_on,
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _check_stop_factor(stop_factor):
+    if stop_factor is None:
+        return None
+    stop_factor = check_real("stop_factor", stop_factor)
+    if stop_factor <= 1:
+        raise ValueError(f"stop_factor must be > 1 (or None to disable the rule), got {stop_factor!r}")
+    return stop_factor
+
+
+def _check_model_and_optimizer(model, optimizer):
+    if not (callable(model) and callable(getattr(model, "parameters", None)) and callable(getattr(model, "backward", None))):
+        raise TypeError(f"model must be callable and have parameters() and backward() (an MLP), got {type(model).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a minigrad_lr Optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
+
+
+def _check_val_batches(val_batches):
+    if val_batches is None:
+        return None
+    if isinstance(val_batches, (str, bytes)) or not hasattr(val_batches, "__len__"):
+        raise TypeError(f"val_batches must be a list of (x, y) pairs, got {type(val_batches).__name__}")
+    val_batches = list(val_batches)
+    if not val_batches:
+        raise ValueError("val_batches must hold at least one (x, y) pair, got an empty list")
+    for j, pair in enumerate(val_batches):
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise TypeError(f"val_batches[{j}] must be an (x, y) pair, got {type(pair).__name__}")
+    return val_batches
+
+
+def _next_batch(batch_iter, i, num_iter):
+    try:
+        pair = next(batch_iter)
+    except StopIteration:
+        raise ValueError(
+            f"batches ran out after {i} batches, but the range test needs num_iter={num_iter}; "
+            "pass the endless minigrad_lr.batches(...) or more batches"
+        ) from None
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        raise TypeError(f"batches must yield (x, y) pairs; batch {i} is a {type(pair).__name__}")
+    return pair
+
+
+def _accuracy(output, y):
+    """Fraction of rows whose largest output is the label; NaN when y is not a vector of class indices."""
+    y = np.asarray(y)
+    if output.ndim != 2 or y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        return math.nan
+    return float(np.mean(output.argmax(axis=1) == y))
+
+
+def _mean_loss(model, loss, val_batches):
+    return float(np.mean([loss(model(x), y)[0] for x, y in val_batches]))
+
+
+def _snapshot(model, optimizer):
+    params = model.parameters()
+    return (
+        [p.data.copy() for p in params],
+        [p.grad.copy() for p in params],
+        optimizer.state_dict(),  # already a deep copy
+    )
+
+
+def _restore(model, optimizer, snapshot):
+    data, grads, optimizer_state = snapshot
+    for p, d, g in zip(model.parameters(), data, grads):
+        np.copyto(p.data, d)  # in place: the optimizer keeps pointing at the same arrays
+        np.copyto(p.grad, g)
+    optimizer.load_state_dict(optimizer_state)

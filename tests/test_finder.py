@@ -1,0 +1,408 @@
+"""The range test: stop rule, recording, exact restore, real behaviour, bad input."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigrad_lr as mg
+from minigrad_lr.finder import apply_stop_rule, lr_range_test
+
+from strategies import loss_curves, losses_with_non_finite
+
+OPTIMIZERS = {
+    "sgd": lambda p: mg.SGD(p, lr=0.1),
+    "sgd_momentum": lambda p: mg.SGD(p, lr=0.1, momentum=0.9),
+    "adam": lambda p: mg.Adam(p),
+    "rmsprop": lambda p: mg.RMSProp(p),
+    "adagrad": lambda p: mg.Adagrad(p),
+}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return mg.load_digits()
+
+
+def make_setup(optimizer="adam", seed=0, sizes=(64, 32, 10), dtype=np.float32):
+    model = mg.MLP(list(sizes), seed=seed, dtype=dtype)
+    return model, OPTIMIZERS[optimizer](model.parameters())
+
+
+def scripted_loss(values):
+    """A loss function that returns the given values one call at a time (gradient zero)."""
+    values = iter(values)
+
+    def loss(output, y):
+        return float(next(values)), np.zeros_like(output)
+
+    return loss
+
+
+def snapshot(model, optimizer):
+    return [p.data.copy() for p in model.parameters()], [p.grad.copy() for p in model.parameters()], optimizer.state_dict()
+
+
+def assert_same_state(model, optimizer, before):
+    data, grads, state = before
+    for p, d, g in zip(model.parameters(), data, grads):
+        assert p.data.tobytes() == d.tobytes(), f"{p.name} changed"
+        assert p.grad.tobytes() == g.tobytes(), f"{p.name}.grad changed"
+    assert_equal_nested(optimizer.state_dict(), state)
+
+
+def assert_equal_nested(a, b):
+    """Equality of nested dicts/lists of arrays and numbers, bit for bit."""
+    assert type(a) is type(b)
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert_equal_nested(a[key], b[key])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert_equal_nested(x, y)
+    elif isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    else:
+        assert a == b or (a != a and b != b)
+
+
+# --- the stop rule as a pure function -------------------------------------------------------------
+
+
+def expected_stop(losses, stop_factor, watched):
+    """The rule written plainly: the first i where loss_i is non-finite or watched_i > f · min(watched[:i+1])."""
+    for i, loss in enumerate(losses):
+        if not math.isfinite(loss):
+            return i + 1, "non_finite"
+        if stop_factor is not None and watched[i] > stop_factor * min(watched[: i + 1]):
+            return i + 1, "diverged"
+    return len(losses), "completed"
+
+
+def debiased_average(losses, beta):
+    """Closed form of the debiased EMA: (1 − β) Σ_j β^(i−j) x_j / (1 − β^(i+1))."""
+    out = []
+    for i in range(len(losses)):
+        weights = (1 - beta) * beta ** np.arange(i, -1, -1)
+        out.append(float(np.dot(weights, losses[: i + 1]) / (1 - beta ** (i + 1))))
+    return out
+
+
+stop_factors = st.one_of(st.none(), st.floats(min_value=1.01, max_value=10.0))
+
+
+@given(loss_curves(max_size=60, elements=losses_with_non_finite), stop_factors)
+def test_stops_at_first_step_where_raw_rule_holds(losses, stop_factor):
+    """Property: with stop_on="raw" the test stops at the first step where the rule holds, never earlier."""
+    got = apply_stop_rule(losses, stop_factor=stop_factor, stop_on="raw")
+    assert got == expected_stop(losses.tolist(), stop_factor, losses.tolist())
+
+
+@given(loss_curves(max_size=60, elements=losses_with_non_finite), st.floats(min_value=1.01, max_value=10.0),
+       st.floats(min_value=0.0, max_value=0.99))
+def test_smoothed_stop_reads_the_smoothed_losses(losses, stop_factor, beta):
+    """Property: stop_on="smoothed" applies the same rule to the debiased moving average."""
+    n_finite = next((i for i, x in enumerate(losses) if not math.isfinite(x)), len(losses))
+    watched = debiased_average(losses[:n_finite], beta) + [math.nan] * (len(losses) - n_finite)
+    expected_n, expected_reason = expected_stop(losses.tolist(), stop_factor, watched)
+    n, reason = apply_stop_rule(losses, stop_factor=stop_factor, stop_on="smoothed", smooth=beta)
+    assert reason == expected_reason
+    if reason != "diverged":
+        assert n == expected_n
+    else:  # the closed form and the recurrence may differ in the last bits right at the threshold
+        assert abs(n - expected_n) <= 1
+
+
+@given(loss_curves(max_size=60, elements=losses_with_non_finite))
+def test_without_stop_factor_only_non_finite_stops(losses):
+    """Property: stop_factor=None stops exactly at the first non-finite loss, or completes."""
+    n, reason = apply_stop_rule(losses, stop_factor=None)
+    bad = [i for i, x in enumerate(losses) if not math.isfinite(x)]
+    assert (n, reason) == ((bad[0] + 1, "non_finite") if bad else (len(losses), "completed"))
+
+
+@given(loss_curves(min_size=2, max_size=40, elements=losses_with_non_finite), stop_factors,
+       st.sampled_from(["raw", "smoothed"]))
+def test_recorded_losses_are_a_prefix_of_the_input(losses, stop_factor, stop_on):
+    """Property: the finder records exactly the losses it saw, in order, up to and including the stopping one."""
+    model, opt = make_setup("sgd", sizes=(4, 3))
+    X = np.zeros((8, 4), np.float32)
+    y = np.zeros(8, np.int64)
+    result = lr_range_test(model, opt, mg.batches(X, y, batch_size=4), loss=scripted_loss(losses),
+                           num_iter=len(losses), stop_factor=stop_factor, stop_on=stop_on)
+    n, reason = apply_stop_rule(losses, stop_factor=stop_factor, stop_on=stop_on)
+    assert result.stop_reason == reason
+    np.testing.assert_array_equal(result.losses, losses[:n])
+    np.testing.assert_array_equal(result.lrs, mg.range_lrs(1e-7, 10.0, len(losses))[:n])
+    np.testing.assert_array_equal(result.smoothed[np.isfinite(result.losses)],
+                                  mg.ema(losses[:n], 0.98)[np.isfinite(losses[:n])])
+
+
+def test_rule_on_the_articles_numbers():
+    """Best 1.0, so 4.0 does not stop the test but 4.01 does; NaN stops at once."""
+    assert apply_stop_rule([2.0, 1.0, 4.0, 3.0]) == (4, "completed")
+    assert apply_stop_rule([2.0, 1.0, 4.01, 3.0]) == (3, "diverged")
+    assert apply_stop_rule([2.0, math.nan, 100.0]) == (2, "non_finite")
+    assert apply_stop_rule([2.0, math.inf]) == (2, "non_finite")
+
+
+# --- restore --------------------------------------------------------------------------------------
+
+
+class Interrupt(Exception):
+    pass
+
+
+def interrupted(stream, after, error):
+    for i, batch in enumerate(stream):
+        if i == after:
+            raise error
+        yield batch
+
+
+@given(st.sampled_from(sorted(OPTIMIZERS)), st.sampled_from(["completed", "diverged", "non_finite", "exception",
+                                                               "keyboard"]), st.integers(0, 30))
+def test_restore_is_bit_exact(optimizer, ending, at):
+    """Property: however the test ends, parameters, gradients and optimizer state are back bit for bit."""
+    X, y = mg.make_spirals(n_per_class=32, n_classes=3, seed=1)
+    model, opt = make_setup(optimizer, sizes=(2, 16, 3))
+    # Some history first, so that buffers, step counts and gradients are not trivial.
+    stream = mg.batches(X, y, batch_size=16, seed=2)
+    for _, (xb, yb) in zip(range(3), stream):
+        opt.zero_grad()
+        model.backward(mg.softmax_cross_entropy(model(xb), yb)[1])
+        opt.step()
+    before = snapshot(model, opt)
+    kwargs = dict(num_iter=40)
+    if ending == "completed":
+        kwargs.update(end_lr=1e-3)
+    elif ending == "non_finite":
+        kwargs.update(loss=scripted_loss([1.0] * at + [math.nan] * 50))
+    elif ending in ("exception", "keyboard"):
+        stream = interrupted(stream, at, Interrupt() if ending == "exception" else KeyboardInterrupt())
+    if ending in ("exception", "keyboard"):
+        with pytest.raises(Interrupt if ending == "exception" else KeyboardInterrupt):
+            lr_range_test(model, opt, stream, **kwargs)
+    else:
+        result = lr_range_test(model, opt, stream, **kwargs)
+        assert ending == "diverged" or result.stop_reason == ending
+    assert_same_state(model, opt, before)
+
+
+def test_restore_false_leaves_the_trained_state(digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20, end_lr=1e-2, restore=False)
+    assert result.stop_reason == "completed"
+    assert opt.lr == result.lrs[-1]
+    assert any(not np.array_equal(p.data, d) for p, d in zip(model.parameters(), before[0]))
+
+
+def test_running_twice_gives_the_same_result(digits):
+    """Nothing is remembered between calls: same objects, same fresh batches, same numbers."""
+    X, y = digits
+    model, opt = make_setup("sgd_momentum")
+    first = lr_range_test(model, opt, mg.batches(X, y, 64, seed=3))
+    second = lr_range_test(model, opt, mg.batches(X, y, 64, seed=3))
+    for name in ("lrs", "losses", "smoothed", "accuracies"):
+        np.testing.assert_array_equal(getattr(first, name), getattr(second, name))
+    assert first.stop_reason == second.stop_reason
+
+
+# --- real behaviour on digits ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits_results(digits):
+    X, y = digits
+    results = {}
+    for name in ("sgd_momentum", "adam", "rmsprop", "adagrad"):
+        for stop_on in ("raw", "smoothed"):
+            model, opt = make_setup(name, sizes=(64, 64, 10))
+            results[name, stop_on] = lr_range_test(model, opt, mg.batches(X, y, 64, seed=0), stop_on=stop_on)
+    return results
+
+
+@pytest.mark.parametrize("name", ["sgd_momentum", "adam", "rmsprop", "adagrad"])
+def test_loss_falls_then_rises(digits_results, name):
+    """On digits the raw loss first falls clearly below its start, then climbs well above its minimum."""
+    result = digits_results[name, "raw"]
+    losses = result.losses
+    low = int(np.nanargmin(losses))
+    assert losses[low] < 0.75 * losses[0]
+    assert np.nanmax(losses[low:]) > 2 * losses[low] or not np.isfinite(losses[-1])
+
+
+def test_sgd_momentum_diverges_before_end_lr(digits_results):
+    result = digits_results["sgd_momentum", "raw"]
+    assert result.stop_reason == "diverged"
+    assert result.lrs[-1] < result.end_lr
+
+
+@pytest.mark.parametrize("name", ["sgd_momentum", "adam", "rmsprop", "adagrad"])
+def test_smoothed_stop_reacts_later(digits_results, name):
+    """The moving average lags the raw loss, so the smoothed rule never stops earlier than the raw one."""
+    assert len(digits_results[name, "smoothed"]) >= len(digits_results[name, "raw"])
+
+
+def test_accuracies_are_batch_accuracies(digits_results):
+    result = digits_results["adam", "raw"]
+    assert np.all((result.accuracies >= 0) & (result.accuracies <= 1))
+    assert result.accuracies[:5].mean() < 0.3 < result.accuracies.max()
+
+
+def test_validation_losses_are_recorded_after_each_step(digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    val = [(X[:100], y[:100]), (X[100:200], y[100:200])]
+    result = lr_range_test(model, opt, mg.batches(X[200:], y[200:], 64), num_iter=30, end_lr=1e-2,
+                           val_batches=val, restore=False)
+    assert result.val_losses.shape == result.losses.shape
+    expected = np.mean([mg.softmax_cross_entropy(model(xb), yb)[0] for xb, yb in val])
+    assert result.val_losses[-1] == pytest.approx(expected, rel=1e-12)
+
+
+# --- regression: a custom loss, a blow-up, and the 2/λ_max threshold ------------------------------
+
+
+def regression_problem(seed, n=64, d=5, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = (rng.normal(size=(n, d)) * rng.uniform(0.2, 3.0, size=d)).astype(dtype)
+    y = (X @ rng.normal(size=(d, 1)) + 0.1 * rng.normal(size=(n, 1))).astype(dtype)
+    return X, y
+
+
+def full_batches(X, y):
+    while True:
+        yield X, y
+
+
+def test_mse_blow_up_is_non_finite_with_no_step_on_that_batch():
+    X, y = regression_problem(0, dtype=np.float32)
+    model = mg.MLP([5, 1], seed=0, dtype=np.float32)
+    opt = mg.SGD(model.parameters(), lr=0.1)
+    before = snapshot(model, opt)
+    result = lr_range_test(model, opt, full_batches(X, y), loss=mg.mse, start_lr=1e-4, end_lr=1e12,
+                           num_iter=100, stop_factor=None)
+    assert result.stop_reason == "non_finite"
+    assert not np.isfinite(result.losses[-1]) and np.all(np.isfinite(result.losses[:-1]))
+    assert np.all(np.isnan(result.accuracies))  # regression targets are not class indices
+    assert_same_state(model, opt, before)
+    # Run again without restoring: one optimizer step per finite loss, none on the non-finite batch.
+    steps = []
+    counting = mg.SGD(model.parameters(), lr=0.1)
+    original_step = counting.step
+    counting.step = lambda: (steps.append(1), original_step())
+    again = lr_range_test(model, counting, full_batches(X, y), loss=mg.mse, start_lr=1e-4, end_lr=1e12,
+                          num_iter=100, stop_factor=None, restore=False)
+    assert len(steps) == len(again) - 1
+
+
+@given(st.integers(0, 10_000))
+def test_never_stops_below_two_over_lambda_max(seed):
+    """Property: full-batch GD on least squares cannot raise the loss while lr < 2/λ_max, and blows up above.
+
+    The MSE loss of a linear model has the constant Hessian H = (2/N)·[X 1]ᵀ[X 1]; while every lr so far
+    is below 2/λ_max(H) the loss never increases, so the stop rule cannot fire. Far above it, it must.
+    """
+    X, y = regression_problem(seed)
+    Xb = np.hstack([X, np.ones((len(X), 1))])
+    threshold = 2.0 / np.linalg.eigvalsh(2.0 / len(X) * Xb.T @ Xb).max()
+    model = mg.MLP([5, 1], seed=seed, dtype=np.float64)
+    opt = mg.SGD(model.parameters(), lr=0.1)
+    result = lr_range_test(model, opt, full_batches(X, y), loss=mg.mse, start_lr=1e-3 * threshold,
+                           end_lr=1e4 * threshold, num_iter=100)
+    assert result.stop_reason in ("diverged", "non_finite")  # stops before end_lr ...
+    assert result.lrs[-2] >= threshold  # ... and only once an lr at or above 2/λ_max was used
+    assert np.all(np.diff(result.losses[result.lrs < threshold]) <= 1e-12)
+
+
+# --- saving ---------------------------------------------------------------------------------------
+
+
+def test_json_round_trip_is_exact(tmp_path, digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    val = [(X[:50], y[:50])]
+    # With val_batches the loss is called twice per step: the training batch, then the one val batch.
+    script = [value for i in range(29) for value in (2.0 + i / 7, 3.0 - i / 11)] + [math.inf]
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=30, val_batches=val,
+                           loss=scripted_loss(script))
+    assert result.stop_reason == "non_finite"
+    result.to_json(tmp_path / "r.json")
+    json.loads((tmp_path / "r.json").read_text())  # standard JSON: no bare NaN or Infinity tokens
+    back = mg.RangeTestResult.from_json(tmp_path / "r.json")
+    for name in ("lrs", "losses", "smoothed", "accuracies", "val_losses"):
+        assert getattr(back, name).tobytes() == getattr(result, name).tobytes()
+    assert back.settings == result.settings and back.stop_reason == result.stop_reason
+
+
+def test_csv_has_one_row_per_step(tmp_path, digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=12)
+    result.to_csv(tmp_path / "r.csv")
+    rows = (tmp_path / "r.csv").read_text().splitlines()
+    assert rows[0] == "step,lr,loss,smoothed,accuracy"
+    assert len(rows) == 13
+    assert [float(v) for v in rows[5].split(",")[1:3]] == [result.lrs[4], result.losses[4]]
+
+
+def test_progress_bar_goes_to_stderr(capsys, digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=5, progress=True)
+    assert "lr range test" in capsys.readouterr().err
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, error, words",
+    [
+        (dict(model="not a model"), TypeError, "model"),
+        (dict(optimizer="adam"), TypeError, "optimizer"),
+        (dict(batches=42), TypeError, "batches"),
+        (dict(batches=[]), ValueError, "ran out after 0"),
+        (dict(batches=[(np.zeros((4, 7), np.float32), np.zeros(4, np.int64))]), ValueError, "x"),
+        (dict(batches=[np.zeros((4, 64))]), TypeError, "pairs"),
+        (dict(smooth=1.0), ValueError, "beta|smooth"),
+        (dict(smooth=-0.1), ValueError, "beta|smooth"),
+        (dict(stop_factor=1.0), ValueError, "stop_factor"),
+        (dict(stop_factor=0.5), ValueError, "stop_factor"),
+        (dict(stop_on="best"), ValueError, "stop_on"),
+        (dict(num_iter=1), ValueError, "num_iter"),
+        (dict(start_lr=-1.0), ValueError, "start_lr"),
+        (dict(end_lr=1e-9), ValueError, "end_lr"),
+        (dict(mode="cos"), ValueError, "mode"),
+        (dict(loss="mse"), TypeError, "loss"),
+        (dict(val_batches=[]), ValueError, "val_batches"),
+        (dict(restore="yes"), TypeError, "restore"),
+    ],
+)
+def test_bad_input_is_rejected_and_the_model_untouched(digits, change, error, words):
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    kwargs = dict(model=model, optimizer=opt, batches=mg.batches(X, y, 64), num_iter=20)
+    kwargs.update(change)
+    with pytest.raises(error, match=words):
+        lr_range_test(kwargs.pop("model"), kwargs.pop("optimizer"), kwargs.pop("batches"), **kwargs)
+    assert_same_state(model, opt, before)
+
+
+def test_finite_batches_running_out_restores_state(digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    ten = [(X[i : i + 32], y[i : i + 32]) for i in range(0, 320, 32)]
+    with pytest.raises(ValueError, match="ran out after 10 batches"):
+        lr_range_test(model, opt, ten, num_iter=50, stop_factor=None, end_lr=1e-3)
+    assert_same_state(model, opt, before)
