@@ -1,0 +1,156 @@
+"""``python -m minigrad_lr.demo``: the range test on real data, in a few seconds.
+
+For each optimizer asked for, it builds the same MLP from the same seed, runs the range test
+(1e-7 → 10 in 100 mini-batches by default), prints every rule's suggestion in a table, and saves one
+figure: loss against lr and the article's smoothed rate of change, suggestions marked.
+
+    python -m minigrad_lr.demo                       # Adam and SGD (momentum 0.9) on the bundled digits
+    python -m minigrad_lr.demo --optimizer all --num-iter 200
+    python -m minigrad_lr.demo --data spirals --out /tmp/figs --show
+    python -m minigrad_lr.demo --mnist ~/data/mnist  # the IDX files of MNIST, if you have them
+"""
+
+import argparse
+import math
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .data import batches, load_digits, load_mnist, make_spirals
+from .finder import lr_range_test
+from .nn import MLP
+from .optim import SGD, Adagrad, Adam, RMSProp
+from .suggest import METHODS, suggest_all
+
+# How each optimizer is built; the lr given here is overwritten by the range test at every step.
+OPTIMIZERS = {
+    "sgd": ("SGD, momentum 0.9", lambda params: SGD(params, lr=1e-3, momentum=0.9)),
+    "adam": ("Adam", lambda params: Adam(params)),
+    "rmsprop": ("RMSProp", lambda params: RMSProp(params)),
+    "adagrad": ("Adagrad", lambda params: Adagrad(params)),
+}
+DEFAULT_OPTIMIZERS = ("adam", "sgd")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m minigrad_lr.demo",
+        description="Run the learning-rate range test and print every rule's suggestion.",
+    )
+    parser.add_argument("--optimizer", choices=[*OPTIMIZERS, "all"], default=None,
+                        help="which optimizer to test (default: adam and sgd)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--data", choices=["digits", "spirals"], default="digits", help="bundled data (default: digits)")
+    source.add_argument("--mnist", metavar="DIR", help="a folder with MNIST's IDX files (train-images-idx3-ubyte[.gz], ...)")
+    parser.add_argument("--start-lr", type=float, default=1e-7, help="lr of the first step (default: 1e-7)")
+    parser.add_argument("--end-lr", type=float, default=10.0, help="lr of the last step (default: 10)")
+    parser.add_argument("--num-iter", type=int, default=100, help="number of mini-batches (default: 100)")
+    parser.add_argument("--batch-size", type=int, default=64, help="mini-batch size (default: 64)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the batch order (default: 0)")
+    parser.add_argument("--method", choices=METHODS, default=METHODS[0],
+                        help=f"the rule whose suggestion is marked on the figure (default: {METHODS[0]})")
+    parser.add_argument("--out", default="figures", help="folder for the figure (default: ./figures)")
+    parser.add_argument("--show", action="store_true", help="also open the figure in a window, if there is a display")
+    args = parser.parse_args(argv)
+
+    if not (math.isfinite(args.start_lr) and args.start_lr > 0):
+        parser.error(f"--start-lr must be a positive number, got {args.start_lr}")
+    if not (math.isfinite(args.end_lr) and args.end_lr > args.start_lr):
+        parser.error(f"--end-lr must be greater than --start-lr ({args.start_lr}), got {args.end_lr}")
+    if args.num_iter < 2:
+        parser.error(f"--num-iter must be at least 2, got {args.num_iter}")
+    if args.batch_size < 1:
+        parser.error(f"--batch-size must be at least 1, got {args.batch_size}")
+    if args.mnist is not None and not Path(args.mnist).is_dir():
+        parser.error(f"--mnist: no such folder: {args.mnist}")
+    return args, parser
+
+
+def load_data(args):
+    """(X, y, name) for the data the arguments ask for."""
+    if args.mnist is not None:
+        X, y = load_mnist(args.mnist, kind="train")
+        return X, y, "MNIST"
+    if args.data == "spirals":
+        X, y = make_spirals(n_per_class=300, n_classes=3, noise=0.2, seed=args.seed)
+        return X, y, "spirals"
+    X, y = load_digits()
+    return X, y, "digits"
+
+
+def print_table(results, method):
+    """One row per optimizer, one column per rule; '-' where a rule cannot suggest anything."""
+    print(f"\n{'optimizer':<18} {'steps':>5}  {'stopped':<10} " + " ".join(f"{m:>14}" for m in METHODS))
+    for name, result in results.items():
+        picks = suggest_all(result)
+        cells = " ".join(f"{picks[m].lr:>14.3g}" if m in picks else f"{'-':>14}" for m in METHODS)
+        print(f"{name:<18} {len(result):>5}  {result.stop_reason:<10} {cells}")
+    print(f"\nSuggested (the {method} rule):")
+    for name, result in results.items():
+        pick = suggest_all(result, methods=(method,)).get(method)
+        print(f"  {name:<18} " + (f"lr = {pick.lr:.3g}" if pick else "no suggestion on this curve"))
+
+
+def save_figure(results, method, out, show):
+    """Loss vs lr for every optimizer (left) and the SMA derivative of each (right); returns the path."""
+    import matplotlib
+
+    if not show:
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plots import plot_loss_change_sma, plot_range_tests
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    plot_range_tests(results, ax=left, method=method)
+    for name, result in results.items():
+        plot_loss_change_sma(result, ax=right, label=name)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "demo_range_test.png"
+    fig.savefig(path, dpi=110)
+    if show:
+        plt.show()
+    plt.close(fig)
+    return path
+
+
+def has_display():
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv=None):
+    args, parser = parse_args(argv)
+    try:
+        X, y, data_name = load_data(args)
+    except (OSError, ValueError) as error:
+        parser.error(str(error))
+    if args.batch_size > len(X):
+        parser.error(f"--batch-size {args.batch_size} is larger than the data ({len(X)} samples)")
+    sizes = [X.shape[1], 64, 64, int(y.max()) + 1]
+    chosen = list(OPTIMIZERS) if args.optimizer == "all" else [args.optimizer] if args.optimizer else list(DEFAULT_OPTIMIZERS)
+    print(f"Range test on {data_name} ({len(X)} samples), MLP {'-'.join(map(str, sizes))}, batch {args.batch_size}, "
+          f"lr {args.start_lr:g} -> {args.end_lr:g} in {args.num_iter} steps, seed {args.seed}")
+
+    results = {}
+    for key in chosen:
+        label, make_optimizer = OPTIMIZERS[key]
+        model = MLP(sizes, activation="relu", seed=args.seed)
+        optimizer = make_optimizer(model.parameters())
+        stream = batches(X, y, batch_size=args.batch_size, shuffle=True, seed=args.seed)
+        results[label] = lr_range_test(model, optimizer, stream, start_lr=args.start_lr,
+                                       end_lr=args.end_lr, num_iter=args.num_iter)
+    print_table(results, args.method)
+
+    show = args.show and has_display()
+    if args.show and not show:
+        print("\n--show: no display found, so no window is opened.")
+    path = save_figure(results, args.method, args.out, show)
+    print(f"\nFigure: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Every figure of the article, as functions that take an optional Axes and return it.
+
+Nothing here calls ``plt.show()``: the tutorials and the demo compose these functions into figures
+and save them. Learning-rate axes are logarithmic everywhere.
+
+1. ``plot_gradient_descent``  gradient descent on J(θ) = a·θ²/2 with a small or a large step
+2. ``plot_lr_schedule``       the learning rate grows after each mini-batch
+3. ``plot_range_test``        loss against learning rate, each rule's suggestion marked
+4. ``plot_loss_change``       rate of change of the loss, raw (noisy)
+5. ``plot_loss_change_sma``   rate of change, simple moving average; its minimum is the suggestion
++  ``plot_loss_curves``       the "naive approach": loss over iterations for a few fixed lrs
++  ``plot_range_tests``       several range tests on one axis (e.g. one per optimizer)
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .suggest import METHODS, loss_change, suggest_all
+
+# One colour per suggestion rule, the same in every figure.
+METHOD_COLORS = dict(zip(METHODS, ("tab:red", "tab:purple", "tab:orange", "tab:green", "tab:brown", "tab:pink")))
+
+
+def _axes(ax):
+    return plt.gca() if ax is None else ax
+
+
+def plot_gradient_descent(a, lr, theta0=1.0, steps=8, ax=None):
+    """Gradient descent on the convex cost J(θ) = a·θ²/2, iterates drawn as dots joined by arrows.
+
+    The update θ ← θ − lr·J'(θ) = (1 − lr·a)·θ multiplies θ by r = 1 − lr·a every step, so
+
+    * lr < 1/a: 0 < r < 1, θ creeps monotonically down one side of the bowl;
+    * 1/a < lr < 2/a: −1 < r < 0, θ jumps across the minimum but still converges;
+    * lr > 2/a: r < −1, θ zig-zags across the minimum with growing amplitude: divergence.
+
+    Returns the Axes; the iterates are ``theta0 · (1 − lr·a) ** k`` for k = 0 … steps.
+    """
+    ax = _axes(ax)
+    thetas = theta0 * (1.0 - lr * a) ** np.arange(steps + 1)
+    costs = 0.5 * a * thetas**2
+    reach = max(np.abs(thetas).max(), abs(theta0)) * 1.15
+    grid = np.linspace(-reach, reach, 400)
+    ax.plot(grid, 0.5 * a * grid**2, color="0.3", lw=1.5, label=r"$J(\theta) = a\,\theta^2/2$")
+    ax.plot(thetas, costs, "o", color="tab:blue", ms=5, label="iterates", zorder=3)
+    for (t0, c0), (t1, c1) in zip(zip(thetas, costs), zip(thetas[1:], costs[1:])):
+        ax.annotate("", xy=(t1, c1), xytext=(t0, c0), arrowprops=dict(arrowstyle="->", color="tab:blue", lw=1))
+    if lr < 1 / a:
+        regime = "monotone: lr < 1/a"
+    elif lr < 2 / a:
+        regime = "oscillates, converges: 1/a < lr < 2/a"
+    else:
+        regime = "diverges: lr > 2/a"
+    ax.set_title(f"a = {a:g}, lr = {lr:g}  ({regime})")
+    ax.set_xlabel(r"parameter $\theta$")
+    ax.set_ylabel(r"cost $J(\theta)$")
+    ax.legend(loc="upper center", fontsize="small")
+    return ax
+
+
+def plot_lr_schedule(result, ax=None):
+    """The learning rate of every mini-batch of a range test, on a log axis: a straight line in "exp" mode."""
+    ax = _axes(ax)
+    ax.plot(np.arange(len(result.lrs)), result.lrs, ".-", ms=3, color="tab:blue")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration (mini-batch)")
+    ax.set_ylabel("learning rate")
+    ax.set_title("The learning rate grows after each mini-batch")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_range_test(result, ax=None, methods=METHODS, raw=True):
+    """Loss against learning rate (log axis), the smoothed curve on top, each rule's pick a dashed line.
+
+    Rules that cannot make a suggestion on this curve (they raise ValueError) are left out of the legend.
+    """
+    ax = _axes(ax)
+    if raw:
+        ax.plot(result.lrs, result.losses, color="0.7", lw=1, label="loss (raw)")
+    ax.plot(result.lrs, result.smoothed, color="tab:blue", lw=2, label=f"loss (smoothed, β={result.smooth:g})")
+    for method, s in suggest_all(result, methods=methods).items():
+        ax.axvline(s.lr, color=METHOD_COLORS[method], ls="--", lw=1.2, label=f"{method}: {s.lr:.2g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss")
+    ax.set_title(f"Loss against learning rate ({result.stop_reason})")
+    _clip_to_curve(ax, result.losses if raw else result.smoothed)
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_loss_change(result, ax=None):
+    """The raw rate of change of the loss, d_i = loss_i − loss_{i−1}, against lr: very noisy."""
+    ax = _axes(ax)
+    ax.plot(result.lrs, loss_change(result.losses, 1), color="tab:gray", lw=1)
+    ax.axhline(0.0, color="black", lw=0.8)
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("loss change per iteration")
+    ax.set_title("Rate of change of the loss (raw)")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, skip_end=5):
+    """The article's smoothed rate of change, d_i = (loss_i − loss_{i−k}) / k, with its minimum marked.
+
+    The marked point is the ``sma_derivative`` suggestion: the minimum of d over the points the rule
+    reads, i in [max(k, skip_start), n − skip_end), drawn solid; the skipped ends are dotted.
+    ``label`` names the curve in the legend (default: the window); call it once per result to overlay.
+    """
+    ax = _axes(ax)
+    change = loss_change(result.losses, sma)
+    lo, hi = max(sma, skip_start), len(change) - skip_end
+    label = f"simple moving average, k = {sma}" if label is None else label
+    (line,) = ax.plot(result.lrs[lo:hi], change[lo:hi], lw=2, label=label)
+    for part in (slice(None, lo + 1), slice(hi - 1, None)):
+        ax.plot(result.lrs[part], change[part], ls=":", lw=1.2, color=line.get_color())
+    ax.axhline(0.0, color="black", lw=0.8)
+    suggestion = suggest_all(result, methods=("sma_derivative",), sma=sma,
+                             skip_start=skip_start, skip_end=skip_end).get("sma_derivative")
+    if suggestion is not None:
+        ax.plot(suggestion.lr, change[suggestion.index], "o", color=line.get_color(), ms=8,
+                markeredgecolor="black", label=f"minimum: lr = {suggestion.lr:.2g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("loss change per iteration")
+    ax.set_title(f"Rate of change of the loss, SMA over k = {sma} iterations\n(dotted: the ends the rule skips)")
+    ax.legend(fontsize="small", loc="lower left")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_loss_curves(curves, ax=None):
+    """The naive approach: loss over iterations for a few fixed learning rates, one line each.
+
+    ``curves`` maps a learning rate to the sequence of its losses.
+    """
+    ax = _axes(ax)
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(curves)))
+    for color, (lr, losses) in zip(colors, sorted(curves.items())):
+        ax.plot(np.arange(len(losses)), losses, color=color, lw=1.5, label=f"lr = {lr:g}")
+    ax.set_xlabel("iteration (mini-batch)")
+    ax.set_ylabel("training loss")
+    ax.set_title("The naive approach: try a few learning rates")
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_range_tests(results, ax=None, method="sma_derivative"):
+    """Several range tests on one log axis (smoothed loss), each labelled, with one rule's pick marked.
+
+    ``results`` maps a label (e.g. an optimizer's name) to a RangeTestResult.
+    """
+    ax = _axes(ax)
+    for label, result in results.items():
+        (line,) = ax.plot(result.lrs, result.smoothed, lw=2, label=label)
+        suggestion = suggest_all(result, methods=(method,)).get(method)
+        if suggestion is not None:
+            ax.plot(suggestion.lr, result.smoothed[suggestion.index], "o", color=line.get_color(), ms=7)
+    ax.set_xscale("log")
+    ax.set_xlabel("learning rate (log scale)")
+    ax.set_ylabel("training loss (smoothed)")
+    ax.set_title(f"Range tests; dots: {method} suggestion")
+    _clip_to_curve(ax, np.concatenate([r.smoothed for r in results.values()]))
+    ax.legend(fontsize="small", loc="upper left")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def _clip_to_curve(ax, losses):
+    """Keep the interesting part in view: the explosion at the end would squash the rest of the curve."""
+    finite = np.asarray(losses)[np.isfinite(losses)]
+    if finite.size:
+        low, first = finite.min(), finite[0]
+        top = first + max(0.3 * (first - low), 0.05 * abs(first)) + 1e-12
+        ax.set_ylim(max(0.0, low - 0.05 * (top - low)), top)
