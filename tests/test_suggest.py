@@ -28,7 +28,7 @@ from minigrad_lr.suggest import (
     suggest_lr,
     valley,
 )
-from tests.strategies import finite_losses, loss_curves, losses_with_non_finite
+from strategies import finite_losses, loss_curves, losses_with_non_finite
 
 RULES = {"sma_derivative": sma_derivative, "steepest": steepest, "steep": steep,
          "minimum": minimum, "valley": valley, "slide": slide}
