@@ -119,6 +119,9 @@ def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, ski
     for part in (slice(None, lo + 1), slice(hi - 1, None)):
         ax.plot(result.lrs[part], change[part], ls=":", lw=1.2, color=line.get_color())
     ax.axhline(0.0, color="black", lw=0.8)
+    # Keep the tested lr range in view even when the curve is shorter than k and d is all NaN.
+    ax.update_datalim([(result.lrs[0], 0.0), (result.lrs[-1], 0.0)])
+    ax.autoscale_view()
     suggestion = suggest_all(result, methods=("sma_derivative",), sma=sma,
                              skip_start=skip_start, skip_end=skip_end).get("sma_derivative")
     if suggestion is not None:

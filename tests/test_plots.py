@@ -1,0 +1,139 @@
+"""plots.py: each function returns its Axes with the expected lines, scales, labels and marks."""
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from minigrad_lr import plots
+from minigrad_lr.finder import RangeTestResult
+from minigrad_lr.schedules import range_lrs
+from minigrad_lr.suggest import METHODS, ema, loss_change, suggest_lr
+
+matplotlib.use("Agg")
+
+
+def make_result(n=100, seed=0):
+    """A textbook curve: flat, a fall centred on lr = 1e-2, then a blow-up; with a little noise."""
+    lrs = range_lrs(1e-6, 1.0, n)
+    x = np.log10(lrs)
+    losses = 2.3 - 1.5 / (1 + np.exp(-3 * (x + 2))) + 4 * np.exp(3 * (x - 0.2))
+    losses = losses + np.random.default_rng(seed).normal(0, 0.01, n)
+    return RangeTestResult(lrs=lrs, losses=losses, smoothed=ema(losses, 0.98), accuracies=np.full(n, np.nan),
+                           val_losses=None, stop_reason="completed", start_lr=1e-6, end_lr=1.0, num_iter=n)
+
+
+@pytest.fixture
+def ax():
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)
+
+
+def test_gradient_descent_draws_the_iterates(ax):
+    a, lr, theta0, steps = 2.0, 0.3, 1.0, 6
+    assert plots.plot_gradient_descent(a, lr, theta0=theta0, steps=steps, ax=ax) is ax
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(dots) == 1
+    thetas = dots[0].get_xdata()
+    np.testing.assert_allclose(thetas, theta0 * (1 - lr * a) ** np.arange(steps + 1))  # θ_{k+1} = θ_k − lr·aθ_k
+    np.testing.assert_allclose(dots[0].get_ydata(), a * thetas**2 / 2)
+    assert sum(1 for text in ax.texts if text.arrow_patch is not None) == steps  # one arrow per step
+    assert "monotone" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+
+
+@pytest.mark.parametrize("lr, regime", [(0.2, "monotone"), (0.7, "converges"), (1.2, "diverges")])
+def test_gradient_descent_names_the_regime(ax, lr, regime):
+    """With a = 2 the thresholds are 1/a = 0.5 and 2/a = 1."""
+    plots.plot_gradient_descent(2.0, lr, ax=ax)
+    assert regime in ax.get_title()
+
+
+def test_lr_schedule_is_log_y(ax):
+    result = make_result()
+    assert plots.plot_lr_schedule(result, ax=ax) is ax
+    assert ax.get_yscale() == "log"
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), result.lrs)
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(len(result.lrs)))
+    assert "iteration" in ax.get_xlabel() and "learning rate" in ax.get_ylabel()
+
+
+def test_range_test_marks_every_rule(ax):
+    result = make_result()
+    assert plots.plot_range_test(result, ax=ax) is ax
+    assert ax.get_xscale() == "log" and "learning rate" in ax.get_xlabel() and "loss" in ax.get_ylabel()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    for method in METHODS:
+        pick = suggest_lr(result, method)
+        assert f"{method}: {pick.lr:.2g}" in labels
+        assert any(np.allclose(line.get_xdata(), pick.lr) for line in ax.lines)  # a vertical line at the pick
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), result.losses)
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), result.smoothed)
+
+
+def test_range_test_leaves_out_rules_that_cannot_answer(ax):
+    """On a rising curve only the rules that do not need a fall appear."""
+    n = 50
+    lrs = range_lrs(1e-4, 1.0, n)
+    losses = np.linspace(1.0, 2.0, n)
+    result = RangeTestResult(lrs=lrs, losses=losses, smoothed=losses, accuracies=np.full(n, np.nan),
+                             val_losses=None, stop_reason="completed", start_lr=1e-4, end_lr=1.0, num_iter=n)
+    plots.plot_range_test(result, ax=ax)
+    labels = " ".join(text.get_text() for text in ax.get_legend().get_texts())
+    assert "sma_derivative" not in labels and "steepest" not in labels
+
+
+def test_raw_loss_change(ax):
+    result = make_result()
+    assert plots.plot_loss_change(result, ax=ax) is ax
+    assert ax.get_xscale() == "log"
+    np.testing.assert_allclose(ax.lines[0].get_ydata()[1:], np.diff(result.losses))
+
+
+def test_sma_loss_change_marks_its_minimum(ax):
+    result = make_result()
+    assert plots.plot_loss_change_sma(result, ax=ax, sma=20, label="curve") is ax
+    assert ax.get_xscale() == "log"
+    change = loss_change(result.losses, 20)
+    (dot,) = [line for line in ax.lines if line.get_marker() == "o"]
+    pick = suggest_lr(result, "sma_derivative", sma=20)
+    assert dot.get_xdata()[0] == pick.lr and dot.get_ydata()[0] == change[pick.index]
+    window = change[20:len(change) - 5]
+    assert dot.get_ydata()[0] == np.nanmin(window)  # the lowest point of the solid part
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[0] == "curve" and labels[1].startswith("minimum: lr = ")
+
+
+def test_sma_loss_change_on_a_curve_shorter_than_the_window(ax):
+    """Fewer points than k: nothing to mark, but the figure still draws on a log axis."""
+    result = make_result(n=15)
+    plots.plot_loss_change_sma(result, ax=ax, sma=20)
+    ax.figure.canvas.draw()
+    assert not [line for line in ax.lines if line.get_marker() == "o"]
+    low, high = ax.get_xlim()
+    assert low <= result.lrs[0] and high >= result.lrs[-1]
+
+
+def test_loss_curves_one_line_per_lr(ax):
+    curves = {0.1: [2.3, 1.0, 0.5], 0.001: [2.3, 2.29, 2.28], 1.0: [2.3, 5.0, 9.0]}
+    assert plots.plot_loss_curves(curves, ax=ax) is ax
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["lr = 0.001", "lr = 0.1", "lr = 1"]  # sorted by lr
+    assert [list(line.get_ydata()) for line in ax.lines] == [curves[0.001], curves[0.1], curves[1.0]]
+
+
+def test_range_tests_overlay(ax):
+    results = {"A": make_result(seed=1), "B": make_result(seed=2)}
+    assert plots.plot_range_tests(results, ax=ax) is ax
+    assert ax.get_xscale() == "log"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["A", "B"]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert [dot.get_xdata()[0] for dot in dots] == [suggest_lr(r, "sma_derivative").lr for r in results.values()]
+
+
+def test_result_plot_uses_the_current_axes_by_default():
+    fig, ax = plt.subplots()
+    try:
+        assert make_result().plot() is ax
+    finally:
+        plt.close(fig)
