@@ -46,11 +46,11 @@ def plot_gradient_descent(a, lr, theta0=1.0, steps=8, ax=None):
     for (t0, c0), (t1, c1) in zip(zip(thetas, costs), zip(thetas[1:], costs[1:])):
         ax.annotate("", xy=(t1, c1), xytext=(t0, c0), arrowprops=dict(arrowstyle="->", color="tab:blue", lw=1))
     if lr < 1 / a:
-        regime = "monotone: lr < 1/a"
+        regime = f"lr < 1/a = {1 / a:g}: monotone"
     elif lr < 2 / a:
-        regime = "oscillates, converges: 1/a < lr < 2/a"
+        regime = f"1/a = {1 / a:g} < lr < 2/a = {2 / a:g}: oscillates, converges"
     else:
-        regime = "diverges: lr > 2/a"
+        regime = f"lr > 2/a = {2 / a:g}: diverges"
     ax.set_title(f"a = {a:g}, lr = {lr:g}  ({regime})")
     ax.set_xlabel(r"parameter $\theta$")
     ax.set_ylabel(r"cost $J(\theta)$")
@@ -58,10 +58,10 @@ def plot_gradient_descent(a, lr, theta0=1.0, steps=8, ax=None):
     return ax
 
 
-def plot_lr_schedule(result, ax=None):
+def plot_lr_schedule(result, ax=None, label="learning rate"):
     """The learning rate of every mini-batch of a range test, on a log axis: a straight line in "exp" mode."""
     ax = _axes(ax)
-    ax.plot(np.arange(len(result.lrs)), result.lrs, ".-", ms=3, color="tab:blue")
+    ax.plot(np.arange(len(result.lrs)), result.lrs, ".-", ms=3, color="tab:blue", label=label)
     ax.set_yscale("log")
     ax.set_xlabel("iteration (mini-batch)")
     ax.set_ylabel("learning rate")
@@ -73,20 +73,24 @@ def plot_lr_schedule(result, ax=None):
 def plot_range_test(result, ax=None, methods=METHODS, raw=True):
     """Loss against learning rate (log axis), the smoothed curve on top, each rule's pick a dashed line.
 
-    Rules that cannot make a suggestion on this curve (they raise ValueError) are left out of the legend.
+    Rules that pick the same lr share one line and one legend entry ("steepest, steep: 0.61"); rules
+    that cannot make a suggestion on this curve (they raise ValueError) are left out of the legend.
     """
     ax = _axes(ax)
     if raw:
         ax.plot(result.lrs, result.losses, color="0.7", lw=1, label="loss (raw)")
     ax.plot(result.lrs, result.smoothed, color="tab:blue", lw=2, label=f"loss (smoothed, β={result.smooth:g})")
+    by_lr = {}  # lr -> the rules that picked it, in the order of ``methods``
     for method, s in suggest_all(result, methods=methods).items():
-        ax.axvline(s.lr, color=METHOD_COLORS[method], ls="--", lw=1.2, label=f"{method}: {s.lr:.2g}")
+        by_lr.setdefault(s.lr, []).append(method)
+    for lr, names in by_lr.items():
+        ax.axvline(lr, color=METHOD_COLORS[names[0]], ls="--", lw=1.2, label=f"{', '.join(names)}: {lr:.2g}")
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("training loss")
     ax.set_title(f"Loss against learning rate ({result.stop_reason})")
     _clip_to_curve(ax, result.losses if raw else result.smoothed)
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="lower left")  # the loss falls to the right: the lower left is free
     ax.grid(True, which="major", alpha=0.3)
     return ax
 
@@ -142,7 +146,7 @@ def plot_loss_curves(curves, ax=None):
     ``curves`` maps a learning rate to the sequence of its losses.
     """
     ax = _axes(ax)
-    colors = plt.cm.viridis(np.linspace(0, 0.9, len(curves)))
+    colors = plt.cm.tab10(np.arange(len(curves)) % 10)
     for color, (lr, losses) in zip(colors, sorted(curves.items())):
         ax.plot(np.arange(len(losses)), losses, color=color, lw=1.5, label=f"lr = {lr:g}")
     ax.set_xlabel("iteration (mini-batch)")
@@ -169,7 +173,7 @@ def plot_range_tests(results, ax=None, method="sma_derivative"):
     ax.set_ylabel("training loss (smoothed)")
     ax.set_title(f"Range tests; dots: {method} suggestion")
     _clip_to_curve(ax, np.concatenate([r.smoothed for r in results.values()]))
-    ax.legend(fontsize="small", loc="upper left")
+    ax.legend(fontsize="small", loc="lower left")
     ax.grid(True, which="major", alpha=0.3)
     return ax
 

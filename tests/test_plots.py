@@ -39,10 +39,11 @@ def test_gradient_descent_draws_the_iterates(ax):
     np.testing.assert_allclose(thetas, theta0 * (1 - lr * a) ** np.arange(steps + 1))  # θ_{k+1} = θ_k − lr·aθ_k
     np.testing.assert_allclose(dots[0].get_ydata(), a * thetas**2 / 2)
     assert sum(1 for text in ax.texts if text.arrow_patch is not None) == steps  # one arrow per step
-    assert "monotone" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert "lr < 1/a = 0.5: monotone" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
 
-@pytest.mark.parametrize("lr, regime", [(0.2, "monotone"), (0.7, "converges"), (1.2, "diverges")])
+@pytest.mark.parametrize("lr, regime", [(0.2, "lr < 1/a = 0.5: monotone"), (0.7, "0.5 < lr < 2/a = 1: oscillates, converges"),
+                                        (1.2, "lr > 2/a = 1: diverges")])
 def test_gradient_descent_names_the_regime(ax, lr, regime):
     """With a = 2 the thresholds are 1/a = 0.5 and 2/a = 1."""
     plots.plot_gradient_descent(2.0, lr, ax=ax)
@@ -65,8 +66,10 @@ def test_range_test_marks_every_rule(ax):
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     for method in METHODS:
         pick = suggest_lr(result, method)
-        assert f"{method}: {pick.lr:.2g}" in labels
+        (label,) = [label for label in labels if method in label.split(":")[0].split(", ")]
+        assert label.endswith(f": {pick.lr:.2g}")
         assert any(np.allclose(line.get_xdata(), pick.lr) for line in ax.lines)  # a vertical line at the pick
+    assert len(labels) == 2 + len({suggest_lr(result, method).lr for method in METHODS})  # one line per lr
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), result.losses)
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), result.smoothed)
 

@@ -1,0 +1,39 @@
+"""Every tutorial runs headless as a plain script and writes every figure it promises.
+
+Each tutorial asserts the facts its prose states, so a zero exit code also means those facts held.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TUTORIALS = Path(__file__).resolve().parent.parent / "tutorials"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+FIGURES = {
+    "01_learning_rate_matters.py": ["fig1_gradient_descent.png", "fig_naive_approach.png"],
+    "02_range_test.py": ["fig2_lr_schedule.png", "fig3_loss_vs_lr.png", "fig4_loss_change_raw.png",
+                         "fig5_loss_change_sma.png"],
+    "03_optimizers.py": ["fig_optimizers.png"],
+}
+
+
+@pytest.mark.parametrize("script", sorted(FIGURES))
+def test_tutorial_runs_and_writes_its_figures(script, tmp_path):
+    figures = tmp_path / "figures"
+    env = {**os.environ, "MPLBACKEND": "Agg", "MINIGRAD_LR_FIGURES": str(figures)}
+    run = subprocess.run([sys.executable, str(TUTORIALS / script)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, f"{script} failed:\n{run.stdout}\n{run.stderr}"
+    for name in FIGURES[script]:
+        path = figures / name
+        assert path.is_file(), f"{script} did not write {name}"
+        assert path.read_bytes()[:8] == PNG_SIGNATURE, f"{name} is not a PNG"
+        assert path.stat().st_size > 10_000, f"{name} is suspiciously small ({path.stat().st_size} bytes)"
+
+
+def test_every_tutorial_is_tested():
+    assert sorted(p.name for p in TUTORIALS.glob("[0-9]*.py")) == sorted(FIGURES)
