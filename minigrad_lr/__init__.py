@@ -21,15 +21,20 @@ from .gradcheck import numerical_gradient, rel_error
 from .losses import mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
-from .schedules import range_lrs
-from .suggest import METHODS, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
+from .schedules import (
+    ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, exponential_decay, one_cycle,
+    one_cycle_momentum, range_lrs, step_decay,
+)
+from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
+from .train import History, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "METHODS", "MLP", "SGD", "Adagrad", "Adam", "Linear", "Optimizer", "Parameter", "RMSProp",
-    "RangeTestResult", "ReLU", "StopRule", "Suggestion", "Tanh", "apply_stop_rule", "batches", "ema",
-    "load_digits", "load_mnist", "loss_change", "lr_range_test", "make_spirals", "mse",
-    "numerical_gradient", "range_lrs", "rel_error", "sma", "softmax_cross_entropy", "suggest_all",
-    "suggest_lr",
+    "METHODS", "MLP", "SGD", "Adagrad", "Adam", "History", "Linear", "NoSuggestionError", "Optimizer",
+    "Parameter", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh",
+    "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "ema",
+    "exponential_decay", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test", "make_spirals",
+    "mse", "numerical_gradient", "one_cycle", "one_cycle_momentum", "range_lrs", "rel_error", "sma",
+    "softmax_cross_entropy", "step_decay", "suggest_all", "suggest_lr",
 ]

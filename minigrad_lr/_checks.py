@@ -21,3 +21,10 @@ def check_positive_int(name, value, minimum=1):
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return int(value)
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` if it is one of ``choices``; ValueError naming the argument otherwise."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value
