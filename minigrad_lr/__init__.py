@@ -22,8 +22,8 @@ from .losses import mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 from .schedules import (
-    ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, exponential_decay, one_cycle,
-    one_cycle_momentum, range_lrs, step_decay,
+    ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
+    one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
 )
 from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
 from .train import History, fit
@@ -33,8 +33,8 @@ __version__ = "0.1.0"
 __all__ = [
     "METHODS", "MLP", "SGD", "Adagrad", "Adam", "History", "Linear", "NoSuggestionError", "Optimizer",
     "Parameter", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh",
-    "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "ema",
+    "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
     "exponential_decay", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test", "make_spirals",
-    "mse", "numerical_gradient", "one_cycle", "one_cycle_momentum", "range_lrs", "rel_error", "sma",
+    "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr", "one_cycle_momentum", "range_lrs", "rel_error", "sma",
     "softmax_cross_entropy", "step_decay", "suggest_all", "suggest_lr",
 ]
