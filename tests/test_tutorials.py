@@ -18,6 +18,7 @@ FIGURES = {
     "02_range_test.py": ["fig2_lr_schedule.png", "fig3_loss_vs_lr.png", "fig4_loss_change_raw.png",
                          "fig5_loss_change_sma.png"],
     "03_optimizers.py": ["fig_optimizers.png"],
+    "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png"],
 }
 
 
