@@ -10,7 +10,10 @@ and save them. Learning-rate axes are logarithmic everywhere.
 5. ``plot_loss_change_sma``   rate of change, simple moving average; its minimum is the suggestion
 +  ``plot_loss_curves``       the "naive approach": loss over iterations for a few fixed lrs
 +  ``plot_range_tests``       several range tests on one axis (e.g. one per optimizer)
++  ``save_figure``            write a figure for the tutorials: save, show when interactive, close
 """
+
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -176,6 +179,22 @@ def plot_range_tests(results, ax=None, method="sma_derivative"):
     ax.legend(fontsize="small", loc="lower left")
     ax.grid(True, which="major", alpha=0.3)
     return ax
+
+
+def save_figure(fig, path, dpi=110):
+    """Write ``fig`` to ``path`` (making its folder), show it when matplotlib is interactive, then close it.
+
+    Returns the path. The tutorials call it for every figure, so that they run as scripts (nothing
+    shown, nothing left open) and as notebooks (each figure shown under its cell).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi)
+    print(f"wrote {path}")
+    if plt.isinteractive():
+        plt.show()
+    plt.close(fig)
+    return path
 
 
 def _clip_to_curve(ax, losses):

@@ -140,3 +140,13 @@ def test_result_plot_uses_the_current_axes_by_default():
         assert make_result().plot() is ax
     finally:
         plt.close(fig)
+
+
+def test_save_figure_writes_a_png_and_closes_the_figure(tmp_path, capsys):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    path = plots.save_figure(fig, tmp_path / "new" / "f.png")
+    assert path == tmp_path / "new" / "f.png"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not plt.fignum_exists(fig.number)
+    assert f"wrote {path}" in capsys.readouterr().out

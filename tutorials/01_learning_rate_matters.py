@@ -19,24 +19,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.plots import plot_gradient_descent, plot_loss_curves
+from minigrad_lr.plots import plot_gradient_descent, plot_loss_curves, save_figure
 
 SEED = 0  # the one seed behind the weights and the order of the batches
 # The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
 # __file__: there we assume it was opened from tutorials/).
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
-
-
-def save(fig, name):
-    """Write the figure to FIGURES/name, show it when running interactively, then free it."""
-    path = FIGURES / name
-    fig.savefig(path, dpi=110)
-    print(f"wrote {path}")
-    if plt.isinteractive():
-        plt.show()
-    plt.close(fig)
 
 
 # %% [markdown]
@@ -99,7 +88,7 @@ for ax, lr in zip(axes, (small, middle, large)):
     plot_gradient_descent(a, lr, theta0=theta0, steps=steps, ax=ax)
 fig.suptitle(f"Gradient descent on J(θ) = a·θ²/2 with a = {a:g}\n"
              f"monotone for lr < 1/a = {1 / a:g}, converges for lr < 2/a = {2 / a:g}, diverges above")
-save(fig, "fig1_gradient_descent.png")
+save_figure(fig, FIGURES / "fig1_gradient_descent.png")
 
 # %% [markdown]
 # ## The naive approach: try a few learning rates
@@ -182,4 +171,4 @@ plot_loss_curves({lr: mg.ema(losses, 0.9) for lr, losses in curves.items()}, ax=
 smooth.set_title("Smoothed (exponential moving average, β = 0.9)")
 smooth.set_ylabel("training loss (smoothed)")
 fig.suptitle("The naive approach: SGD (momentum 0.9) on digits, same start, five learning rates")
-save(fig, "fig_naive_approach.png")
+save_figure(fig, FIGURES / "fig_naive_approach.png")

@@ -23,24 +23,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.plots import plot_loss_change, plot_loss_change_sma, plot_lr_schedule, plot_range_test
+from minigrad_lr.plots import (
+    plot_loss_change, plot_loss_change_sma, plot_lr_schedule, plot_range_test, save_figure,
+)
 
 SEED = 0  # the one seed behind the weights and the order of the batches
 # The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
 # __file__: there we assume it was opened from tutorials/).
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
-
-
-def save(fig, name):
-    """Write the figure to FIGURES/name, show it when running interactively, then free it."""
-    path = FIGURES / name
-    fig.savefig(path, dpi=110)
-    print(f"wrote {path}")
-    if plt.isinteractive():
-        plt.show()
-    plt.close(fig)
 
 
 # %% [markdown]
@@ -87,7 +78,7 @@ planned = mg.range_lrs(start_lr, end_lr, num_iter)  # the whole schedule, as the
 ax.plot(planned, ":", color="0.5", label=f"planned, up to end_lr = {end_lr:g}")
 plot_lr_schedule(result, ax=ax, label=f"used: stopped at step {n} ({result.stop_reason})")
 ax.legend(loc="upper left", fontsize="small")
-save(fig, "fig2_lr_schedule.png")
+save_figure(fig, FIGURES / "fig2_lr_schedule.png")
 
 # %% [markdown]
 # ## Figure 3: loss against learning rate
@@ -123,7 +114,7 @@ assert np.searchsorted(result.lrs, 0.1) == 75  # lr passes 0.1 after 75 batches
 
 fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
 plot_range_test(result, ax=ax)
-save(fig, "fig3_loss_vs_lr.png")
+save_figure(fig, FIGURES / "fig3_loss_vs_lr.png")
 
 # %% [markdown]
 # ## Figures 4 and 5: the rate of change of the loss
@@ -159,11 +150,11 @@ assert 10 < noise_raw / noise_sma < 40  # averaging over 20 steps divides the no
 
 fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
 plot_loss_change(result, ax=ax)
-save(fig, "fig4_loss_change_raw.png")
+save_figure(fig, FIGURES / "fig4_loss_change_raw.png")
 
 fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
 plot_loss_change_sma(result, ax=ax, sma=k)
-save(fig, "fig5_loss_change_sma.png")
+save_figure(fig, FIGURES / "fig5_loss_change_sma.png")
 
 # %% [markdown]
 # ## Six rules, six answers

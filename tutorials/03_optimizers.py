@@ -14,24 +14,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.plots import plot_range_tests
+from minigrad_lr.plots import plot_range_tests, save_figure
 
 SEED = 0  # the one seed behind the weights and the order of the batches
 # The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
 # __file__: there we assume it was opened from tutorials/).
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
-
-
-def save(fig, name):
-    """Write the figure to FIGURES/name, show it when running interactively, then free it."""
-    path = FIGURES / name
-    fig.savefig(path, dpi=110)
-    print(f"wrote {path}")
-    if plt.isinteractive():
-        plt.show()
-    plt.close(fig)
 
 
 # %% [markdown]
@@ -216,4 +205,4 @@ right.invert_yaxis()  # the first optimizer on top, in the legend's order
 right.set_xlabel(f"median step of a weight ÷ lr, at step {steps} (log scale)")
 right.set_title(f"How far one step moves a weight, per unit of lr\n(constant lr = {lr:g}, same batches)")
 right.grid(True, axis="x", which="major", alpha=0.3)
-save(fig, "fig_optimizers.png")
+save_figure(fig, FIGURES / "fig_optimizers.png")

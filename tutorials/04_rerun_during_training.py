@@ -23,22 +23,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
+from minigrad_lr.plots import save_figure
 
 SEEDS = (0, 1, 2)
 EPOCHS = 8
 HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
-FIGURES.mkdir(parents=True, exist_ok=True)
-
-
-def save(fig, name):
-    """Write the figure to FIGURES/name, show it when running interactively, then free it."""
-    path = FIGURES / name
-    fig.savefig(path, dpi=110)
-    print(f"wrote {path}")
-    if plt.isinteractive():
-        plt.show()
-    plt.close(fig)
 
 
 X, y = mg.load_digits()
@@ -138,7 +128,7 @@ right.set_ylabel("training loss (smoothed)")
 right.set_title("Range tests of seed 0 during training")
 right.legend(fontsize="small", loc="lower left")
 right.grid(True, which="major", alpha=0.3)
-save(fig, "fig_rerun_during_training.png")
+save_figure(fig, FIGURES / "fig_rerun_during_training.png")
 
 # %% [markdown]
 # ## When the finder misleads: a trained model
@@ -176,7 +166,7 @@ ax.set_ylabel("training loss (raw)")
 ax.set_title("Range test on a trained model (seed 0)")
 ax.legend(fontsize="small", loc="upper left")
 ax.grid(True, which="major", alpha=0.3)
-save(fig, "fig_trained_model_range_test.png")
+save_figure(fig, FIGURES / "fig_trained_model_range_test.png")
 
 # %% [markdown]
 # ## What to take away
