@@ -19,6 +19,7 @@ FIGURES = {
                          "fig5_loss_change_sma.png"],
     "03_optimizers.py": ["fig_optimizers.png"],
     "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png"],
+    "05_schedules.py": ["fig_schedules.png", "fig_schedules_training.png"],
 }
 
 
