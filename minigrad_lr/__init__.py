@@ -16,6 +16,7 @@ Quick use::
 """
 
 from .data import batches, load_digits, load_mnist, make_spirals
+from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import mse, softmax_cross_entropy
@@ -26,6 +27,7 @@ from .schedules import (
     one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
 )
 from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
+from .sweep import lr_sweep, suggestion_quality
 from .train import History, fit
 
 __version__ = "0.1.0"
@@ -34,7 +36,8 @@ __all__ = [
     "METHODS", "MLP", "SGD", "Adagrad", "Adam", "History", "Linear", "NoSuggestionError", "Optimizer",
     "Parameter", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh",
     "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
-    "exponential_decay", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test", "make_spirals",
-    "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr", "one_cycle_momentum", "range_lrs", "rel_error", "sma",
-    "softmax_cross_entropy", "step_decay", "suggest_all", "suggest_lr",
+    "exponential_decay", "find_lr", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test",
+    "lr_sweep", "make_spirals", "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr",
+    "one_cycle_momentum", "range_lrs", "rel_error", "sma", "softmax_cross_entropy", "step_decay", "suggest_all",
+    "suggest_lr", "suggestion_quality",
 ]

@@ -1,0 +1,158 @@
+"""Tests of sweep.py: the sweep's table, regret and spread on made-up numbers, executors, and a smoke run."""
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+
+import numpy as np
+import pytest
+
+import minigrad_lr as mg
+from minigrad_lr.find import holdout_split
+from minigrad_lr.sweep import (
+    Quality, QualityRow, RangeTestRule, SweepResult, find_lr_rule, lr_sweep, median_lr, mlp, regret, spread,
+    suggestion_quality, targets,
+)
+
+# A problem small enough for a test: 120 spiral points, an MLP 2-8-3, 2 epochs of batches of 8.
+MAKE_MODEL = partial(mlp, sizes=(2, 8, 3))
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y = mg.make_spirals(n_per_class=40, seed=0)
+    return holdout_split(X, y, fraction=0.25, seed=0)
+
+
+def made_up_sweep(val_losses, diverged=None):
+    val_losses = np.asarray(val_losses, dtype=np.float64)
+    diverged = np.isinf(val_losses) if diverged is None else diverged
+    return SweepResult(lrs=np.array([1e-3, 1e-2, 1e-1]), seeds=(0, 1), val_losses=val_losses,
+                       val_accuracies=np.where(diverged, np.nan, 0.5), diverged=diverged, steps=10, epochs=1,
+                       batch_size=4)
+
+
+# --- regret, spread, median on made-up numbers ------------------------------------------------------------
+
+
+def test_regret_is_relative_excess_loss():
+    assert regret(0.12, 0.10) == pytest.approx(0.2)  # 20% worse than the best
+    assert regret(0.10, 0.10) == 0
+    assert regret(0.09, 0.10) == pytest.approx(-0.1)  # between grid points, better than all of them
+    assert regret(math.inf, 0.10) == math.inf  # diverged
+
+
+def test_spread_is_std_of_log10_over_seeds():
+    assert spread([1e-3, 1e-3, 1e-3]) == 0
+    assert spread([1e-3, 1e-1]) == pytest.approx(1.0)  # log10: -3 and -1, mean -2, population std 1
+    assert spread([1e-2, 1e-2 * 10 ** 0.3, 1e-2 * 10 ** -0.3]) == pytest.approx(math.sqrt(0.06))
+    assert spread([1e-3, math.nan, 1e-1]) == pytest.approx(1.0)  # a seed without a suggestion is left out
+    assert math.isnan(spread([math.nan, math.nan]))
+
+
+def test_median_lr_is_taken_on_a_log_scale():
+    assert median_lr([1e-1, 1e-3, 1e-2]) == pytest.approx(1e-2)
+    assert median_lr([1e-3, 1e-1]) == pytest.approx(1e-2)  # the geometric, not the arithmetic, middle
+    assert median_lr([math.nan, 1e-3, 1e-1]) == pytest.approx(1e-2)
+    assert math.isnan(median_lr([math.nan]))
+
+
+def test_sweep_result_reads_its_table():
+    sweep = made_up_sweep([[0.5, 0.7], [0.2, 0.4], [0.1, math.inf]])  # the best lr diverged with one seed
+    np.testing.assert_allclose(sweep.mean_val_loss(), [0.6, 0.3, math.inf], rtol=1e-15)
+    assert sweep.best_lr == 1e-2 and sweep.best_val_loss == pytest.approx(0.3) and sweep.best_index == 1
+    assert sweep.cost == 3 * 2 * 10
+    assert np.isnan(sweep.mean_val_accuracy()[2]) and sweep.mean_val_accuracy()[0] == 0.5
+
+
+def test_quality_table_and_targets_on_made_up_rows():
+    rows = [QualityRow("SGD", "r", np.array([1e-2, 1e-2]), 1e-2, 1e-2, 0.05, 0.0, 0.1),
+            QualityRow("Adam", "r", np.array([1e-3, 1e-1]), 1e-2, 1e-2, 0.30, 1.0, 0.2)]
+    quality = Quality({"SGD": None, "Adam": None}, rows)
+    table = quality.markdown().splitlines()
+    assert table[0] == "| rule | SGD | Adam | worst regret | worst spread | cost |"
+    assert table[2] == "| r | 5% | 30% | 30% | 1.00 | 20.0% |"
+    met = targets(rows)
+    assert met["worst regret"] == (0.30, 0.20, False)
+    assert met["median regret"][0] == pytest.approx(0.175)
+    assert met["pairs with regret <= 10%"] == (0.5, 0.75, False)
+    assert met["worst spread"] == (1.0, 0.25, False)
+    assert met["worst cost"] == (0.2, 0.15, False)
+
+
+# --- the sweep itself --------------------------------------------------------------------------------------
+
+
+def test_sweep_is_the_same_with_and_without_a_process_pool(data):
+    """Each run depends only on its lr and seed, so where it runs changes nothing, bit for bit."""
+    kwargs = dict(epochs=2, seeds=[0, 3], batch_size=8, progress=False)
+    here = lr_sweep(MAKE_MODEL, partial(mg.SGD, momentum=0.9), data, [0.01, 0.3], **kwargs)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        there = lr_sweep(MAKE_MODEL, partial(mg.SGD, momentum=0.9), data, [0.01, 0.3], executor=pool, **kwargs)
+    np.testing.assert_array_equal(here.val_losses, there.val_losses)
+    np.testing.assert_array_equal(here.val_accuracies, there.val_accuracies)
+    assert here.val_losses.shape == (2, 2) and here.seeds == (0, 3)
+    assert here.steps == 2 * (len(data[0]) // 8)
+    assert not here.val_losses[0, 0] == here.val_losses[0, 1]  # the seeds do differ
+
+
+def test_sweep_cell_is_one_training_run(data):
+    """Cell (lr, seed) is fit() from make_model(seed) on batches seeded with seed, scored on the validation data."""
+    sweep = lr_sweep(MAKE_MODEL, mg.Adam, data, [0.01], epochs=2, seeds=[5], batch_size=8, progress=False)
+    X_train, y_train, X_val, y_val = data
+    model = MAKE_MODEL(5)
+    mg.fit(model, mg.Adam(model.parameters(), 0.01), mg.batches(X_train, y_train, 8, seed=5), sweep.steps)
+    assert sweep.val_losses[0, 0] == mg.softmax_cross_entropy(model(X_val), y_val)[0]
+
+
+@pytest.mark.filterwarnings("ignore:overflow")
+def test_sweep_marks_diverged_runs(data):
+    """Diverged: the loss became non-finite (val loss +inf, accuracy NaN), or ended over 4 × where it started."""
+    lrs = [0.3, 30.0, 1e30]
+    sweep = lr_sweep(MAKE_MODEL, mg.SGD, data, lrs, epochs=1, seeds=[0], batch_size=8, progress=False)
+    assert not sweep.diverged[0, 0] and math.isfinite(sweep.val_losses[0, 0])
+    model = MAKE_MODEL(0)
+    untrained = mg.softmax_cross_entropy(model(data[2]), data[3])[0]
+    assert sweep.diverged[1, 0] and 4 * untrained < sweep.val_losses[1, 0] < math.inf
+    assert sweep.diverged[2, 0] and sweep.val_losses[2, 0] == math.inf and math.isnan(sweep.val_accuracies[2, 0])
+    assert sweep.best_lr == 0.3
+
+
+@pytest.mark.parametrize("bad, error, match", [
+    (dict(lrs=[0.1, -1.0]), ValueError, "lrs"),
+    (dict(lrs=[]), ValueError, "lrs"),
+    (dict(seeds=3), TypeError, "seeds"),
+    (dict(seeds=[]), ValueError, "seeds"),
+    (dict(epochs=0), ValueError, "epochs"),
+    (dict(batch_size=10_000), ValueError, "batch_size"),
+    (dict(data="digits"), TypeError, "data"),
+    (dict(make_model=None), TypeError, "make_model"),
+    (dict(executor=object()), TypeError, "executor"),
+])
+def test_sweep_rejects_bad_arguments(data, bad, error, match):
+    kwargs = dict(make_model=MAKE_MODEL, make_optimizer=mg.SGD, data=data, lrs=[0.1], epochs=1, seeds=[0],
+                  batch_size=8, progress=False)
+    with pytest.raises(error, match=match):
+        lr_sweep(**{**kwargs, **bad})
+
+
+# --- suggestion_quality, small -----------------------------------------------------------------------------
+
+
+def test_suggestion_quality_smoke(data):
+    """Every row: the median of the seeds' suggestions, their spread, and the regret of training at the median."""
+    rules = {"minimum": RangeTestRule("minimum"), "find_lr": find_lr_rule}
+    grid = np.logspace(-3, 0, 4)
+    quality = suggestion_quality(MAKE_MODEL, {"Adam": mg.Adam}, data, epochs=2, batch_size=8, rules=rules,
+                                 seeds=range(2), truth_seeds=range(2), grid=grid, progress=False)
+    truth = quality.sweeps["Adam"]
+    assert truth.val_losses.shape == (4, 2)
+    for name in rules:
+        row = quality.row("Adam", name)
+        assert row.suggestions.shape == (2,) and np.all(row.suggestions > 0)
+        assert row.median_lr == pytest.approx(median_lr(row.suggestions))
+        assert row.spread == pytest.approx(spread(row.suggestions))
+        at = lr_sweep(MAKE_MODEL, mg.Adam, data, [row.median_lr], epochs=2, seeds=range(2), batch_size=8, progress=False)
+        assert row.regret == pytest.approx(at.mean_val_loss()[0] / truth.best_val_loss - 1)
+    assert quality.row("Adam", "minimum").cost <= 100 / (4 * truth.steps)  # at most the range test's 100 steps
+    assert quality.row("Adam", "find_lr").cost > quality.row("Adam", "minimum").cost
