@@ -20,6 +20,7 @@ FIGURES = {
     "03_optimizers.py": ["fig_optimizers.png"],
     "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png"],
     "05_schedules.py": ["fig_schedules.png", "fig_schedules_training.png"],
+    "06_does_it_work.py": ["fig_suggestion_quality.png", "fig_find_lr.png"],
 }
 
 
