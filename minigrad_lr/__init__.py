@@ -15,7 +15,7 @@ Quick use::
     result.suggest()          # Suggestion(lr=..., index=..., method='sma_derivative', loss=...)
 """
 
-from .data import batches, load_digits, load_mnist, make_spirals
+from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
 from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
@@ -39,5 +39,5 @@ __all__ = [
     "exponential_decay", "find_lr", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test",
     "lr_sweep", "make_spirals", "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr",
     "one_cycle_momentum", "range_lrs", "rel_error", "sma", "softmax_cross_entropy", "step_decay", "suggest_all",
-    "suggest_lr", "suggestion_quality",
+    "suggest_lr", "suggestion_quality", "train_val_split",
 ]

@@ -144,7 +144,7 @@ def batches(X, y, batch_size, shuffle=True, seed=0, drop_last=True):
     so an epoch copies each sample once, into its batch. The iterator reads X and y as they are when
     a batch is taken; it does not copy them.
     """
-    X, y = _check_data(X, y)
+    X, y = check_data(X, y)
     batch_size = check_positive_int("batch_size", batch_size)
     if drop_last and batch_size > len(X):
         raise ValueError(f"batch_size must be <= the number of samples ({len(X)}) when drop_last=True, "
@@ -167,7 +167,40 @@ def _endless_batches(X, y, batch_size, shuffle, seed, drop_last):
             yield X[index], y[index]
 
 
-def _check_data(X, y):
+def train_val_split(X, y, fraction=0.2, seed=0, max_val=None):
+    """Split ``(X, y)`` at random into a part to train on and a held-out (validation) part.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+    fraction : float in (0, 1), default 0.2
+        The held-out part has ``round(fraction · N)`` samples ...
+    seed : int, default 0
+        ... chosen by a permutation drawn from ``np.random.default_rng(seed)``.
+    max_val : int, optional
+        ... and at most this many.
+
+    Returns
+    -------
+    X_train, y_train, X_val, y_val : ndarray
+        New arrays; the samples in the order of the permutation.
+    """
+    X, y = check_data(X, y)
+    fraction = check_real("fraction", fraction)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
+    n_val = round(fraction * len(X))
+    if max_val is not None:
+        n_val = min(n_val, check_positive_int("max_val", max_val))
+    if not 0 < n_val < len(X):
+        raise ValueError(f"fraction={fraction!r} of {len(X)} samples leaves one part empty")
+    order = np.random.default_rng(seed).permutation(len(X))
+    val, train = order[:n_val], order[n_val:]
+    return X[train], y[train], X[val], y[val]
+
+
+def check_data(X, y):
     """X as a 2-D real array and y as a 1-D array of the same, non-zero length, both finite."""
     X, y = np.asarray(X), np.asarray(y)
     if X.dtype.kind not in "biuf":

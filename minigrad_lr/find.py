@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_positive_int, check_real
-from .data import _check_data, batches
+from .data import batches, check_data, train_val_split
 from .finder import _check_model_and_optimizer, _restore, _snapshot, lr_range_test
 from .losses import softmax_cross_entropy
 from .suggest import Suggestion
@@ -144,13 +144,13 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
     Same parameters as ``find_lr``; returns an ``LRSearch``.
     """
     _check_model_and_optimizer(model, optimizer)
-    X, y = _check_data(X, y)
+    X, y = check_data(X, y)
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     seed = check_positive_int("seed", seed, minimum=0)
     if not callable(loss):
         raise TypeError(f"loss must be callable, got {loss!r}")
-    X_fit, y_fit, X_held, y_held = holdout_split(X, y, fraction=0.2, seed=seed, max_held=MAX_HELD_OUT)
+    X_fit, y_fit, X_held, y_held = train_val_split(X, y, fraction=0.2, seed=seed, max_val=MAX_HELD_OUT)
     if batch_size > len(X_fit):
         raise ValueError(f"batch_size must be <= {len(X_fit)}, the samples find_lr trains on "
                          f"(80% of len(X) = {len(X)}), got {batch_size}")
@@ -196,31 +196,6 @@ def anchor_lr(result, min_drop=0.1):
     if smoothed[i] > (1 - min_drop) * smoothed[0]:
         return float(result.lrs[-1]) / 3
     return float(result.lrs[i])
-
-
-def holdout_split(X, y, fraction=0.2, seed=0, max_held=None):
-    """Split ``(X, y)`` at random into a part to train on and a held-out part.
-
-    The held-out part has ``round(fraction · N)`` samples (at most ``max_held``), chosen by a
-    permutation drawn from ``np.random.default_rng(seed)``.
-
-    Returns
-    -------
-    X_train, y_train, X_held, y_held : ndarray
-        New arrays; the samples in the order of the permutation.
-    """
-    X, y = np.asarray(X), np.asarray(y)
-    fraction = check_real("fraction", fraction)
-    if not 0 < fraction < 1:
-        raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
-    n_held = round(fraction * len(X))
-    if max_held is not None:
-        n_held = min(n_held, check_positive_int("max_held", max_held))
-    if not 0 < n_held < len(X):
-        raise ValueError(f"fraction={fraction!r} of {len(X)} samples leaves one part empty")
-    order = np.random.default_rng(seed).permutation(len(X))
-    held, train = order[:n_held], order[n_held:]
-    return X[train], y[train], X[held], y[held]
 
 
 class _Run:

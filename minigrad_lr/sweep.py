@@ -35,8 +35,8 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from ._checks import check_positive_int
-from .data import batches, load_digits, make_spirals
-from .find import holdout_split, lr_search
+from .data import batches, load_digits, make_spirals, train_val_split
+from .find import lr_search
 from .finder import lr_range_test
 from .losses import softmax_cross_entropy
 from .nn import MLP
@@ -457,7 +457,7 @@ class Task:
 
     def data(self):
         """(X_train, y_train, X_val, y_val)."""
-        return holdout_split(*self.load(), fraction=0.2, seed=0)
+        return train_val_split(*self.load(), fraction=0.2, seed=0)
 
 
 TASKS = {

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minigrad_lr.data import batches, load_digits, load_mnist, make_spirals
+from minigrad_lr.data import batches, load_digits, load_mnist, make_spirals, train_val_split
 
 # Extra strategies (local to this file): a data-set size and a batch size that may exceed it.
 sizes = st.integers(min_value=1, max_value=60)
@@ -359,3 +359,21 @@ def test_mnist_counts_must_match(tmp_path):
     write_mnist(tmp_path, images, labels[:4])
     with pytest.raises(ValueError, match="6 images but .* 4 labels"):
         load_mnist(tmp_path)
+
+
+def test_train_val_split_partitions_the_data():
+    X = np.arange(20, dtype=np.float32).reshape(10, 2)
+    y = np.arange(10)
+    X_train, y_train, X_val, y_val = train_val_split(X, y, fraction=0.3, seed=4)
+    assert len(y_val) == 3 and len(y_train) == 7
+    assert sorted(np.concatenate([y_train, y_val]).tolist()) == list(range(10))  # disjoint, nothing lost
+    np.testing.assert_array_equal(X_val[:, 0], 2 * y_val)  # rows stay with their labels
+    again = train_val_split(X, y, fraction=0.3, seed=4)
+    np.testing.assert_array_equal(again[3], y_val)
+    assert len(train_val_split(X, y, fraction=0.5, max_val=2)[3]) == 2
+    with pytest.raises(ValueError, match="fraction"):
+        train_val_split(X, y, fraction=1.0)
+    with pytest.raises(ValueError, match="empty"):
+        train_val_split(X, y, fraction=0.01)
+    with pytest.raises(ValueError, match="same length"):
+        train_val_split(X, y[:5])

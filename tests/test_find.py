@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad_lr as mg
-from minigrad_lr.find import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, holdout_split, lr_search
+from minigrad_lr.find import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, lr_search
 from minigrad_lr.suggest import Suggestion
 
 
@@ -88,19 +88,6 @@ def test_same_seed_same_answer_and_the_steps_add_up(spirals):
     np.testing.assert_allclose(first.candidates, first.anchor * np.logspace(-2, 0.45, 8))
     assert first.candidates[0] <= first.suggestion.lr <= first.candidates[-1]
 
-
-def test_holdout_split_partitions_the_data():
-    X = np.arange(20, dtype=np.float32).reshape(10, 2)
-    y = np.arange(10)
-    X_train, y_train, X_held, y_held = holdout_split(X, y, fraction=0.3, seed=4)
-    assert len(y_held) == 3 and len(y_train) == 7
-    assert sorted(np.concatenate([y_train, y_held]).tolist()) == list(range(10))  # disjoint, nothing lost
-    np.testing.assert_array_equal(X_held[:, 0], 2 * y_held)  # rows stay with their labels
-    again = holdout_split(X, y, fraction=0.3, seed=4)
-    np.testing.assert_array_equal(again[3], y_held)
-    assert len(holdout_split(X, y, fraction=0.5, max_held=2)[3]) == 2
-    with pytest.raises(ValueError, match="fraction"):
-        holdout_split(X, y, fraction=1.0)
 
 
 def test_anchor_is_the_smoothed_minimum_or_below_the_blow_up():

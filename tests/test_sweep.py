@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad_lr as mg
-from minigrad_lr.find import holdout_split
+from minigrad_lr.data import train_val_split
 from minigrad_lr.sweep import (
     Quality, QualityRow, RangeTestRule, SweepResult, find_lr_rule, lr_sweep, median_lr, mlp, regret, spread,
     suggestion_quality, targets,
@@ -21,7 +21,7 @@ MAKE_MODEL = partial(mlp, sizes=(2, 8, 3))
 @pytest.fixture(scope="module")
 def data():
     X, y = mg.make_spirals(n_per_class=40, seed=0)
-    return holdout_split(X, y, fraction=0.25, seed=0)
+    return train_val_split(X, y, fraction=0.25, seed=0)
 
 
 def made_up_sweep(val_losses, diverged=None):
