@@ -56,15 +56,19 @@ def softmax_cross_entropy(logits, labels):
     if labels.min() < 0 or labels.max() >= C:
         raise ValueError(f"labels must lie in [0, {C}), got values from {labels.min()} to {labels.max()}")
 
-    rows = np.arange(N)
+    picks = np.arange(0, N * C, C) + labels.astype(np.intp, copy=False)  # where z_{n, y_n} is in z.ravel()
     with np.errstate(invalid="ignore"):  # inf − inf = NaN for non-finite logits: expected, not an error
-        shifted = logits - logits.max(axis=1, keepdims=True)  # z − m, every entry <= 0
-        exps = np.exp(shifted)  # exp(z − m) in [0, 1]
-        sums = exps.sum(axis=1, keepdims=True)  # Σ_j exp(z_j − m) in [1, C]
+        # z − m, every entry <= 0; in C order (whatever the order of z), so that ravel() is a view
+        shifted = np.subtract(logits, logits.max(axis=1, keepdims=True), order="C")
+        picked = shifted.ravel()[picks].sum()  # Σ_n (z − m)_{n, y_n}
+        exps = np.exp(shifted, out=shifted)  # exp(z − m) in [0, 1], in place
+        # Σ_j exp(z_j − m) in [1, C] for each row, as exps @ (1, ..., 1): a BLAS product sums short rows
+        # 2-3× faster than exps.sum(axis=1)
+        sums = exps @ np.ones(C, exps.dtype)
         # L = (1/N) Σ_n [log sums_n − (z − m)_{n, y_n}]: both parts >= 0, so no cancellation
-        loss = float(np.log(sums).sum() - shifted[rows, labels].sum()) / N
-        dlogits = np.divide(exps, N * sums, out=exps)  # softmax(z) / N, in place
-    dlogits[rows, labels] -= 1 / N  # − onehot(y) / N
+        loss = float(np.log(sums).sum() - picked) / N
+        dlogits = np.divide(exps, N * sums[:, None], out=exps)  # softmax(z) / N, in place
+    dlogits.ravel()[picks] -= 1 / N  # − onehot(y) / N
     return loss, dlogits
 
 

@@ -27,7 +27,9 @@ import math
 import numpy as np
 
 from ._checks import check_positive_int, check_real
-from .nn import Parameter
+from .nn import Parameter, _flat_views
+
+BLOCK = 2**16  # numbers per block of a packed update: 256 KB per array in float32 (see Optimizer._groups)
 
 
 class Optimizer:
@@ -83,6 +85,12 @@ class Optimizer:
     ``load_state_dict``), names its buffers in ``_buffer_names`` and writes ``step``.
     Scratch arrays (one per parameter, plus one for g when weight_decay != 0) hold the
     intermediate results of a step; they are not state and are not saved.
+
+    Every update is elementwise, so it can run on all the parameters at once when they lie side by
+    side in memory, as an ``MLP``'s do (``nn._pack``): then the buffers are views of flat arrays too,
+    and ``step`` makes one NumPy call per formula for the whole model instead of one per parameter
+    (``_groups``). Same numbers either way; for small networks, where NumPy's fixed cost per call
+    outweighs the arithmetic, the step is several times faster.
     """
 
     def __init__(self, params, lr, **hyper):
@@ -90,11 +98,12 @@ class Optimizer:
         self.lr = lr
         hyper = self._check_hyper(**hyper)
         self._hyper_names = tuple(hyper)
+        self._packed = _packed_arrays(self.params)  # (values, gradients) if they tile two flat arrays
         self._decayed = None
         self._set_hyper(hyper)
         self.t = 0
-        self.state = {name: [np.zeros_like(p.data) for p in self.params] for name in self._buffer_names(**hyper)}
-        self._work = [np.empty_like(p.data) for p in self.params]
+        self.state = {name: self._zeros() for name in self._buffer_names(**hyper)}
+        self._work = self._zeros()
 
     @property
     def lr(self):
@@ -165,20 +174,41 @@ class Optimizer:
         for name, value in hyper.items():
             setattr(self, name, value)
         if self.weight_decay != 0 and self._decayed is None:
-            self._decayed = [np.empty_like(p.data) for p in self.params]
+            self._decayed = self._zeros()
 
-    def _gradients(self):
-        """Yield ``(i, θ, g, w)`` for each parameter: index, data, gradient with L2 penalty, scratch.
+    def _zeros(self):
+        """One zero array per parameter, its shape and dtype; views of one flat array if the parameters are packed."""
+        if self._packed is None:
+            return [np.zeros_like(p.data) for p in self.params]
+        return _flat_views(np.zeros_like(self._packed[0][0].base), self.params)
+
+    def _groups(self):
+        """Yield ``(θ, g, buffers, w)`` for each group of parameters that one update handles at once.
+
+        θ the values, g the gradient with the L2 penalty, ``buffers`` the state arrays by name (``"m"``,
+        ``"v"``, ...), ``w`` scratch space, all of one shape and dtype. When the parameters are still the
+        packed views seen at construction, the groups are blocks of ``BLOCK`` consecutive numbers of the
+        flat arrays that the views (of the parameters, the buffers and the scratch alike) are slices of:
+        a small model is one block, one NumPy call per formula. A block is small enough for its arrays
+        to stay in the CPU's cache through the dozen passes of an update (on 668k parameters, blocks are
+        25% faster than whole arrays). Otherwise, there is one group per parameter.
 
         g = grad + weight_decay · θ, written into a buffer kept for it; with weight_decay = 0, g *is*
-        ``p.grad`` (nothing is computed or copied). ``w`` is scratch space of θ's shape and dtype.
+        the gradient (nothing is computed or copied).
         """
-        for i, p in enumerate(self.params):
-            g = p.grad
+        arrays = {"theta": [p.data for p in self.params], "grad": [p.grad for p in self.params], "w": self._work,
+                  "decayed": self._decayed, **self.state}  # name -> one array per parameter
+        if self._packed is not None and all(p.data is d and p.grad is g for p, d, g in zip(self.params, *self._packed)):
+            flat = {name: views[0].base for name, views in arrays.items() if views}
+            groups = [{name: a[i:i + BLOCK] for name, a in flat.items()} for i in range(0, flat["theta"].size, BLOCK)]
+        else:
+            groups = [{name: views[i] for name, views in arrays.items() if views} for i in range(len(self.params))]
+        for group in groups:
+            g = group["grad"]
             if self.weight_decay != 0:
-                g = np.multiply(p.data, self.weight_decay, out=self._decayed[i])
-                g += p.grad
-            yield i, p.data, g, self._work[i]
+                g = np.multiply(group["theta"], self.weight_decay, out=group["decayed"])
+                g += group["grad"]
+            yield group["theta"], g, group, group["w"]
 
 
 class SGD(Optimizer):
@@ -242,10 +272,10 @@ class SGD(Optimizer):
         """One SGD step on every parameter (see the class Notes)."""
         self.t += 1
         lr, mu, tau = self.lr, self.momentum, self.dampening
-        for i, theta, g, w in self._gradients():
+        for theta, g, buffers, w in self._groups():
             d = g
             if mu != 0:
-                b = self.state["b"][i]
+                b = buffers["b"]
                 if self.t == 1:
                     np.copyto(b, g)  # b_1 = g
                 else:
@@ -315,10 +345,12 @@ class Adam(Optimizer):
         """One Adam step on every parameter (see the class Notes)."""
         self.t += 1
         beta1, beta2 = self.betas
-        step_size = self.lr / (1 - beta1**self.t)  # lr / (1 − β1^t): turns m into lr · m̂
-        root_bias2 = math.sqrt(1 - beta2**self.t)  # √(1 − β2^t): turns √v into √v̂
-        for i, theta, g, w in self._gradients():
-            m, v = self.state["m"][i], self.state["v"][i]
+        # lr · m̂ / (√v̂ + eps) = c · m / (√v + eps'), with c = lr · √(1 − β2^t) / (1 − β1^t) and
+        # eps' = eps · √(1 − β2^t): the bias corrections become two scalars, not two passes over the arrays.
+        root_bias2 = math.sqrt(1 - beta2**self.t)
+        c = self.lr * root_bias2 / (1 - beta1**self.t)
+        for theta, g, buffers, w in self._groups():
+            m, v = buffers["m"], buffers["v"]
             m *= beta1  # m = β1 m + (1 − β1) g
             m += np.multiply(g, 1 - beta1, out=w)
             v *= beta2  # v = β2 v + (1 − β2) g²
@@ -326,13 +358,12 @@ class Adam(Optimizer):
             w *= 1 - beta2
             v += w
             if self.amsgrad:
-                v_max = self.state["v_max"][i]
-                np.maximum(v_max, v, out=v_max)  # v_max = max(v_max, v)
-            np.sqrt(v_max if self.amsgrad else v, out=w)  # w = √v̂ + eps
-            w /= root_bias2
-            w += self.eps
-            np.divide(m, w, out=w)  # θ −= lr · m̂ / (√v̂ + eps)
-            w *= step_size
+                v = buffers["v_max"]
+                np.maximum(v, buffers["v"], out=v)  # v_max = max(v_max, v), used as v below
+            np.sqrt(v, out=w)  # w = √v + eps'
+            w += self.eps * root_bias2
+            np.divide(m, w, out=w)  # θ −= c · m / (√v + eps')
+            w *= c
             theta -= w
 
 
@@ -393,14 +424,14 @@ class RMSProp(Optimizer):
         """One RMSProp step on every parameter (see the class Notes)."""
         self.t += 1
         lr, alpha, mu = self.lr, self.alpha, self.momentum
-        for i, theta, g, w in self._gradients():
-            v = self.state["v"][i]
+        for theta, g, buffers, w in self._groups():
+            v = buffers["v"]
             v *= alpha  # v = α v + (1 − α) g²
             np.square(g, out=w)
             w *= 1 - alpha
             v += w
             if self.centered:
-                g_avg = self.state["g_avg"][i]
+                g_avg = buffers["g_avg"]
                 g_avg *= alpha  # ḡ = α ḡ + (1 − α) g
                 g_avg += np.multiply(g, 1 - alpha, out=w)
                 np.square(g_avg, out=w)  # w = √(v − ḡ²)
@@ -411,7 +442,7 @@ class RMSProp(Optimizer):
             w += self.eps
             np.divide(g, w, out=w)  # w = g / (√ṽ + eps)
             if mu != 0:
-                b = self.state["b"][i]
+                b = buffers["b"]
                 b *= mu  # b = μ b + g / (√ṽ + eps)
                 b += w
                 theta -= np.multiply(b, lr, out=w)  # θ −= lr · b
@@ -473,8 +504,8 @@ class Adagrad(Optimizer):
         """One Adagrad step on every parameter (see the class Notes)."""
         self.t += 1
         lr_t = self.lr / (1 + (self.t - 1) * self.lr_decay)
-        for i, theta, g, w in self._gradients():
-            s = self.state["s"][i]
+        for theta, g, buffers, w in self._groups():
+            s = buffers["s"]
             s += np.square(g, out=w)  # s += g²
             np.sqrt(s, out=w)  # w = g / (√s + eps)
             w += self.eps
@@ -505,6 +536,24 @@ def _check_params(params):
             raise ValueError(f"params[{i}] ({p.name!r}) appears more than once in params")
         seen.add(id(p))
     return params
+
+
+def _packed_arrays(params):
+    """``(values, gradients)``, two lists of arrays, if they are exactly the views ``nn._pack`` makes, else None.
+
+    That is: each list tiles one flat, contiguous, writable array (its ``.base``) with consecutive slices
+    shaped like the parameters, in order and with nothing left over.
+    """
+    packed = ([p.data for p in params], [p.grad for p in params])
+    for arrays in packed:
+        flat = arrays[0].base
+        if not (isinstance(flat, np.ndarray) and flat.ndim == 1 and flat.flags.c_contiguous and flat.flags.writeable
+                and flat.size == sum(a.size for a in arrays)):
+            return None
+        expected = _flat_views(flat, params)
+        if any(a.base is not flat or a.__array_interface__ != e.__array_interface__ for a, e in zip(arrays, expected)):
+            return None
+    return packed
 
 
 def _non_negative(name, value):
