@@ -245,8 +245,8 @@ def lr_range_test(
     reason = "completed"
     try:
         with tqdm(total=len(lrs), disable=not progress, desc="lr range test") as bar:
-            for i, lr in enumerate(lrs):
-                optimizer.lr = float(lr)
+            for i, lr in enumerate(lrs.tolist()):  # as Python floats
+                optimizer.lr = lr
                 x, y = _next_batch(batch_iter, i, len(lrs))
                 output = model(x)
                 loss_i, dout = loss(output, y)
@@ -256,14 +256,15 @@ def lr_range_test(
                     model.backward(dout)
                     optimizer.step()
                 smoothed_i, reason = rule.update(loss_i)
-                record["lrs"].append(float(lr))
+                record["lrs"].append(lr)
                 record["losses"].append(loss_i)
                 record["smoothed"].append(smoothed_i)
                 record["accuracies"].append(_accuracy(output, y))
                 if val_batches is not None:
                     finite = reason != "non_finite"
                     record["val_losses"].append(_mean_loss(model, loss, val_batches) if finite else math.nan)
-                bar.set_postfix(lr=f"{lr:.2e}", loss=f"{loss_i:.4g}")
+                if progress:  # formatting the numbers costs more than all the other bookkeeping of a step
+                    bar.set_postfix(lr=f"{lr:.2e}", loss=f"{loss_i:.4g}")
                 bar.update()
                 if reason is not None:
                     break
@@ -340,9 +341,9 @@ def _next_batch(batch_iter, i, num_iter):
 def _accuracy(output, y):
     """Fraction of rows whose largest output is the label; NaN when y is not a vector of class indices."""
     y = np.asarray(y)
-    if output.ndim != 2 or y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+    if output.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or y.size == 0:  # kind: signed, unsigned int
         return math.nan
-    return float(np.mean(output.argmax(axis=1) == y))
+    return np.count_nonzero(output.argmax(axis=1) == y) / y.size
 
 
 def _mean_loss(model, loss, val_batches):

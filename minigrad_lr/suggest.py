@@ -41,7 +41,6 @@ L. N. Smith, "Cyclical Learning Rates for Training Neural Networks", WACV 2017, 
 import inspect
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from itertools import accumulate
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -136,9 +135,11 @@ def ema(losses, beta=0.98):
     losses = _as_curve("losses", losses)
     if beta == 0:
         return losses.copy()
-    averages = accumulate(losses.tolist(), lambda a, x: beta * a + (1 - beta) * x, initial=0.0)
-    a = np.fromiter(averages, dtype=np.float64, count=losses.size + 1)[1:]
-    return a / (1 - np.cumprod(np.full(losses.size, beta)))
+    a, averages = 0.0, []
+    for loss in losses.tolist():  # a loop over Python floats: each a_i needs a_{i−1}
+        a = beta * a + (1 - beta) * loss
+        averages.append(a)
+    return np.array(averages) / (1 - np.cumprod(np.full(losses.size, beta)))
 
 
 def sma(x, window):
@@ -303,7 +304,9 @@ def minimum(lrs, losses):
     -----
     At the minimum the lr is already too large (the loss is about to rise), so fastai backs off by a
     factor of 10, the rule of thumb of the fast.ai course. The suggested lr may lie below the tested
-    range. NaN losses are skipped (fastai's ``argmin`` would pick a NaN first).
+    range. NaN losses are skipped (fastai's ``argmin`` would pick a NaN first). Through ``suggest_lr``
+    the rule reads the curve cut as fastai cuts it (without its last 5 points, see ``suggest_lr``), so
+    its minimum can lie before the lowest point of the whole smoothed curve.
     """
     lrs, losses = _check_curve(lrs, losses)
     finite = np.isfinite(losses)
