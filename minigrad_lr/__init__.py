@@ -19,7 +19,7 @@ from .data import batches, load_digits, load_mnist, make_spirals, train_val_spli
 from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
-from .losses import mse, softmax_cross_entropy
+from .losses import accuracy, mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 from .schedules import (
@@ -35,7 +35,7 @@ __version__ = "0.1.0"
 __all__ = [
     "METHODS", "MLP", "SGD", "Adagrad", "Adam", "History", "Linear", "NoSuggestionError", "Optimizer",
     "Parameter", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh",
-    "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
+    "accuracy", "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
     "exponential_decay", "find_lr", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test",
     "lr_sweep", "make_spirals", "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr",
     "one_cycle_momentum", "range_lrs", "rel_error", "sma", "softmax_cross_entropy", "step_decay", "suggest_all",

@@ -60,7 +60,7 @@ import numpy as np
 
 from ._checks import check_positive_int, check_real
 from .data import batches, check_data, train_val_split
-from .finder import _check_model_and_optimizer, _restore, _snapshot, lr_range_test
+from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
 from .suggest import Suggestion
 from .train import fit
@@ -143,7 +143,7 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
 
     Same parameters as ``find_lr``; returns an ``LRSearch``.
     """
-    _check_model_and_optimizer(model, optimizer)
+    check_model_and_optimizer(model, optimizer)
     X, y = check_data(X, y)
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
@@ -159,7 +159,7 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
         raise ValueError(f"the budget epochs × (len(X) // batch_size) = {budget} steps is too short to compare "
                          "training runs; find_lr needs at least 8")
 
-    start = _snapshot(model, optimizer)
+    start = snapshot_state(model, optimizer)
     try:
         range_test = lr_range_test(model, optimizer, batches(X_fit, y_fit, batch_size, seed=seed), loss=loss,
                                    start_lr=1e-7, end_lr=10.0, num_iter=65)
@@ -180,7 +180,7 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
         search.suggestion = _pick(search)
         return search
     finally:
-        _restore(model, optimizer, start)
+        restore_state(model, optimizer, start)
 
 
 def anchor_lr(result, min_drop=0.1):
@@ -206,7 +206,7 @@ class _Run:
 
     def train(self, model, optimizer, lr, steps, loss, X_held, y_held):
         """Train ``steps`` more steps at ``lr``; score = mean held-out loss at READINGS moments of the second half."""
-        _restore(model, optimizer, self.state)
+        restore_state(model, optimizer, self.state)
         optimizer.lr = float(lr)
         readings, at, taken = [], 0, 0
         for reading_at in sorted({steps - i * steps // (2 * READINGS) for i in range(READINGS)}):
@@ -220,7 +220,7 @@ class _Run:
             value = float(loss(model(X_held), y_held)[0])
             readings.append(value if math.isfinite(value) else math.inf)
         self.score = float(np.mean(readings))  # +inf when any reading is
-        self.state = _snapshot(model, optimizer)
+        self.state = snapshot_state(model, optimizer)
         return taken
 
 

@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from . import results_io
 from ._checks import check_real
-from .losses import softmax_cross_entropy
+from .losses import accuracy, softmax_cross_entropy
 from .optim import Optimizer
 from .schedules import range_lrs
 from .suggest import METHODS, RunningEMA, ema, suggest_all, suggest_lr
@@ -226,7 +226,7 @@ def lr_range_test(
     ``zero_grad(); model.backward(dout); step()``, record, and apply ``StopRule``.
     Nothing is remembered between calls: the same objects give the same result twice.
     """
-    _check_model_and_optimizer(model, optimizer)
+    check_model_and_optimizer(model, optimizer)
     if not callable(loss):
         raise TypeError(f"loss must be callable, got {loss!r}")
     lrs = range_lrs(start_lr, end_lr, num_iter, mode)
@@ -240,7 +240,7 @@ def lr_range_test(
     except TypeError:
         raise TypeError(f"batches must be an iterable of (x, y) pairs, got {type(batches).__name__}") from None
 
-    snapshot = _snapshot(model, optimizer) if restore else None
+    snapshot = snapshot_state(model, optimizer) if restore else None
     record = {"lrs": [], "losses": [], "smoothed": [], "accuracies": [], "val_losses": []}
     reason = "completed"
     try:
@@ -259,7 +259,7 @@ def lr_range_test(
                 record["lrs"].append(lr)
                 record["losses"].append(loss_i)
                 record["smoothed"].append(smoothed_i)
-                record["accuracies"].append(_accuracy(output, y))
+                record["accuracies"].append(accuracy(output, y))
                 if val_batches is not None:
                     finite = reason != "non_finite"
                     record["val_losses"].append(_mean_loss(model, loss, val_batches) if finite else math.nan)
@@ -272,7 +272,7 @@ def lr_range_test(
                 reason = "completed"
     finally:
         if restore:
-            _restore(model, optimizer, snapshot)
+            restore_state(model, optimizer, snapshot)
 
     arrays = {k: np.asarray(v, dtype=np.float64) for k, v in record.items()}
     return RangeTestResult(
@@ -304,7 +304,8 @@ def _check_stop_factor(stop_factor):
     return stop_factor
 
 
-def _check_model_and_optimizer(model, optimizer):
+def check_model_and_optimizer(model, optimizer):
+    """TypeError unless ``model`` looks like an MLP and ``optimizer`` is one of ours."""
     if not (callable(model) and callable(getattr(model, "parameters", None)) and callable(getattr(model, "backward", None))):
         raise TypeError(f"model must be callable and have parameters() and backward() (an MLP), got {type(model).__name__}")
     if not isinstance(optimizer, Optimizer):
@@ -338,19 +339,12 @@ def _next_batch(batch_iter, i, num_iter):
     return pair
 
 
-def _accuracy(output, y):
-    """Fraction of rows whose largest output is the label; NaN when y is not a vector of class indices."""
-    y = np.asarray(y)
-    if output.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or y.size == 0:  # kind: signed, unsigned int
-        return math.nan
-    return np.count_nonzero(output.argmax(axis=1) == y) / y.size
-
-
 def _mean_loss(model, loss, val_batches):
     return float(np.mean([loss(model(x), y)[0] for x, y in val_batches]))
 
 
-def _snapshot(model, optimizer):
+def snapshot_state(model, optimizer):
+    """Copies of every parameter's value and gradient and of the optimizer's whole state (for ``restore_state``)."""
     params = model.parameters()
     return (
         [p.data.copy() for p in params],
@@ -359,7 +353,8 @@ def _snapshot(model, optimizer):
     )
 
 
-def _restore(model, optimizer, snapshot):
+def restore_state(model, optimizer, snapshot):
+    """Put back, bit for bit and in place, what ``snapshot_state`` copied."""
     data, grads, optimizer_state = snapshot
     for p, d, g in zip(model.parameters(), data, grads):
         np.copyto(p.data, d)  # in place: the optimizer keeps pointing at the same arrays

@@ -3,6 +3,8 @@
 ``loss, dout = f(output, target)``: ``loss`` is a Python float, ``dout`` = d loss / d output has
 the shape and dtype of ``output`` and goes straight into ``model.backward(dout)``.
 
+``accuracy(output, labels)``, the fraction of rows classified right, is recorded beside the loss.
+
 Labels and shapes are checked, but non-finite outputs are let through: they give a non-finite loss
 (without warnings), so that the range test can see a run blow up and record it.
 
@@ -12,6 +14,8 @@ PyTorch ``torch.nn.functional.cross_entropy`` and ``torch.nn.MSELoss`` (reductio
 values, which the tests check.
 CS231n ``layers.py``, ``softmax_loss``.
 """
+
+import math
 
 import numpy as np
 
@@ -101,3 +105,15 @@ def mse(pred, target):
         loss = float(np.mean(np.square(diff)))
         diff *= 2 / pred.size  # in place: dpred
     return loss, diff
+
+
+def accuracy(output, y):
+    """Fraction of rows whose largest output is the label; NaN when y is not a vector of class indices.
+
+    ``output`` (N, C) and integer labels ``y`` (N,) as for ``softmax_cross_entropy``; for any other
+    targets (a regression with ``mse``) accuracy has no meaning and NaN is returned, not an error.
+    """
+    y = np.asarray(y)
+    if output.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or y.size == 0:  # kind: signed, unsigned int
+        return math.nan
+    return np.count_nonzero(output.argmax(axis=1) == y) / y.size

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_positive_int
-from .finder import _accuracy, lr_range_test
-from .losses import softmax_cross_entropy
+from .finder import lr_range_test
+from .losses import accuracy, softmax_cross_entropy
 from .optim import Adam, Optimizer
 from .schedules import ReduceLROnPlateau
 from .suggest import METHODS, NoSuggestionError, suggest_lr
@@ -161,7 +161,7 @@ def _evaluate(history, step, model, loss, val):
     output = model(X)
     history.eval_steps.append(step)
     history.val_losses.append(float(loss(output, y)[0]))
-    history.val_accuracies.append(_accuracy(output, y))
+    history.val_accuracies.append(accuracy(output, y))
 
 
 def _rerun_finder(history, step, model, optimizer, loss, finder):

@@ -246,3 +246,13 @@ def test_mse_rejects_bad_input():
         mse(np.zeros(3, dtype=np.int64), np.zeros(3))
     with pytest.raises(ValueError, match="pred must hold at least one element"):
         mse(np.zeros(0), np.zeros(0))
+
+
+def test_accuracy_counts_rows_whose_largest_output_is_the_label():
+    from minigrad_lr.losses import accuracy
+
+    output = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7], [0.6, 0.4]], dtype=np.float32)
+    assert accuracy(output, np.array([1, 0, 0, 1])) == 0.5
+    assert accuracy(output, np.array([1, 0, 1, 0], dtype=np.uint8)) == 1.0
+    assert math.isnan(accuracy(output, np.array([0.5, 1.0, 0.0, 1.0])))  # regression targets: no accuracy
+    assert math.isnan(accuracy(output[:, :1], np.zeros((4, 1), dtype=np.int64)))
