@@ -588,10 +588,16 @@ def torch_version():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["quality"]:  # `python -m minigrad_lr.bench quality ...`: the suggestion-quality tables
+        from .sweep import quality_main  # noqa: PLC0415
+
+        return quality_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m minigrad_lr.bench",
         description="Time minigrad_lr: training steps against their matmuls (and PyTorch, if installed), "
-        "the range test's own work, the suggestion rules on long curves, and peak memory. About a minute.",
+        "the range test's own work, the suggestion rules on long curves, and peak memory. About a minute. "
+        "`python -m minigrad_lr.bench quality --help`: how good the suggestion rules are (several minutes).",
         epilog="Set the BLAS thread count before NumPy starts, e.g. OPENBLAS_NUM_THREADS=2 python -m minigrad_lr.bench "
         "(OMP_NUM_THREADS or MKL_NUM_THREADS for other builds); PyTorch is given the same count.",
     )

@@ -242,3 +242,13 @@ def test_parameter_views_behave_like_arrays():
         assert np.array_equal(p.data, q.data) and np.all(p.grad == 0)
     model.parameters()[0].data += 1
     assert np.array_equal(model.state_dict()["W1"], layers[0].W.data + 1)
+
+
+def test_quality_subcommand_is_wired_to_the_sweep_tables(capsys):
+    from minigrad_lr import bench
+
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["quality", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "python -m minigrad_lr.bench quality" in out and "--tasks" in out
