@@ -40,7 +40,7 @@ from ._checks import check_real
 from .losses import accuracy, softmax_cross_entropy
 from .optim import Optimizer
 from .schedules import range_lrs
-from .suggest import METHODS, RunningEMA, ema, suggest_all, suggest_lr
+from .suggest import METHODS, RunningEMA, check_beta, ema, suggest_all, suggest_lr
 
 STOP_ON = ("raw", "smoothed")
 
@@ -67,7 +67,7 @@ class StopRule:
         if stop_on not in STOP_ON:
             raise ValueError(f"stop_on must be one of {STOP_ON}, got {stop_on!r}")
         self.stop_on = stop_on
-        self.average = RunningEMA(smooth)
+        self.average = RunningEMA(check_beta(smooth, name="smooth"))
         self.best = math.inf
 
     def update(self, loss):

@@ -93,7 +93,7 @@ class RunningEMA:
     """
 
     def __init__(self, beta=0.98):
-        self.beta = _check_beta(beta)
+        self.beta = check_beta(beta)
         self.average = 0.0
         self.power = 1.0  # β^(i+1) after update i, by repeated multiplication as in ``ema``
 
@@ -131,7 +131,7 @@ def ema(losses, beta=0.98):
     ----------
     fastai ``AvgSmoothLoss`` and ``Recorder.smooth_loss``; Kingma & Ba, Adam (2015), §3.
     """
-    beta = _check_beta(beta)
+    beta = check_beta(beta)
     losses = _as_curve("losses", losses)
     if beta == 0:
         return losses.copy()
@@ -503,10 +503,11 @@ def suggest_all(result, *, methods=METHODS, use_val=False, **options):
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def _check_beta(beta):
-    beta = check_real("beta", beta)
+def check_beta(beta, name="beta"):
+    """``beta`` as a float in [0, 1), the smoothing factor of ``ema``; errors name it ``name``."""
+    beta = check_real(name, beta)
     if not 0 <= beta < 1:
-        raise ValueError(f"the smoothing factor beta must be in [0, 1) (0: no smoothing), got {beta!r}")
+        raise ValueError(f"the smoothing factor {name} must be in [0, 1) (0: no smoothing), got {beta!r}")
     return beta
 
 
