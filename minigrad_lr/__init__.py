@@ -21,7 +21,8 @@ from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
-from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from .adaptive import Adagrad, Adam, RMSProp
+from .optim import SGD, Optimizer
 from .schedules import (
     ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
     one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,

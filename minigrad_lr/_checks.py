@@ -8,6 +8,7 @@ for a value of the wrong type and ``ValueError`` for a value of the right type b
 
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -46,6 +47,13 @@ def check_fraction(name, value):
     return value
 
 
+def check_betas(name, betas):
+    """Return ``betas`` as a pair of Python floats, each in [0, 1) (Adam's β1, β2)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {betas!r}")
+    return (check_fraction(f"{name}[0]", betas[0]), check_fraction(f"{name}[1]", betas[1]))
+
+
 def check_positive_int(name, value, minimum=1):
     """Return ``value`` as a Python int >= ``minimum``; TypeError for non-integers (bool included)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -67,3 +75,75 @@ def check_choice(name, value, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
     return value
+
+
+# --- the model and its optimizer -------------------------------------------------------------------
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def check_dtype(dtype):
+    """Return ``dtype`` as a NumPy dtype, float32 or float64."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}") from None
+    if dtype not in FLOAT_DTYPES:
+        raise ValueError(f"dtype must be np.float32 or np.float64, got {dtype}")
+    return dtype
+
+
+def check_sizes(sizes):
+    """Return ``sizes`` (an MLP's widths) as a tuple of >= 2 positive Python ints."""
+    if isinstance(sizes, str) or not isinstance(sizes, (Sequence, np.ndarray)):
+        raise TypeError(f"sizes must be a sequence of ints such as [64, 32, 10], got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must hold at least 2 widths (input and output), got {list(sizes)}")
+    for n in sizes:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"sizes must hold ints, got {list(sizes)}")
+        if n < 1:
+            raise ValueError(f"sizes must hold positive widths, got {list(sizes)}")
+    return tuple(int(n) for n in sizes)
+
+
+def check_params(params):
+    """Return ``params`` as a non-empty list of distinct Parameters holding float arrays."""
+    from .nn import Parameter  # here, not at the top: nn itself imports this module
+
+    if isinstance(params, Parameter):
+        raise TypeError(f"params must be a list of Parameter objects, got a single {params!r}; wrap it in a list")
+    try:
+        params = list(params)
+    except TypeError:
+        raise TypeError(f"params must be an iterable of Parameter objects, got {type(params).__name__}") from None
+    if not params:
+        raise ValueError("params must hold at least one Parameter, got an empty list")
+    seen = set()
+    for i, p in enumerate(params):
+        if not isinstance(p, Parameter):
+            raise TypeError(f"params[{i}] must be a minigrad_lr.nn.Parameter, got {type(p).__name__}")
+        if not (isinstance(p.data, np.ndarray) and np.issubdtype(p.data.dtype, np.floating)):
+            raise TypeError(f"params[{i}] ({p.name!r}) must hold a float ndarray, got {type(p.data).__name__} "
+                            f"of dtype {getattr(p.data, 'dtype', None)}")
+        if id(p) in seen:
+            raise ValueError(f"params[{i}] ({p.name!r}) appears more than once in params")
+        seen.add(id(p))
+    return params
+
+
+def check_buffers(name, saved, params):
+    """Check ``saved``, the optimizer state ``name`` of a state_dict: one array per parameter, its shape and dtype."""
+    if not isinstance(saved, (list, tuple)):
+        raise TypeError(f"state_dict[{name!r}] must be a list of arrays, one per parameter, got {type(saved).__name__}")
+    if len(saved) != len(params):
+        raise ValueError(f"state_dict[{name!r}] must hold one array per parameter ({len(params)}), got {len(saved)}")
+    for i, (array, p) in enumerate(zip(saved, params)):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"state_dict[{name!r}][{i}] must be an ndarray, got {type(array).__name__}")
+        if array.shape != p.data.shape:
+            raise ValueError(f"state_dict[{name!r}][{i}] has shape {array.shape}, but parameter {p.name!r} "
+                             f"has shape {p.data.shape}")
+        if array.dtype != p.data.dtype:
+            raise ValueError(f"state_dict[{name!r}][{i}] has dtype {array.dtype}, but parameter {p.name!r} "
+                             f"has dtype {p.data.dtype}")

@@ -56,7 +56,8 @@ import numpy as np
 from .finder import lr_range_test
 from .losses import softmax_cross_entropy
 from .nn import MLP, Linear
-from .optim import SGD, Adagrad, Adam, RMSProp
+from .adaptive import Adagrad, Adam, RMSProp
+from .optim import SGD
 from .suggest import METHODS, RULES, ema
 
 SHAPES = (((64, 64, 10), 64), ((784, 256, 10), 128), ((784, 512, 512, 10), 256))  # (MLP sizes, batch size)

@@ -21,7 +21,8 @@ import numpy as np
 from .data import batches, load_digits, load_mnist, make_spirals
 from .finder import lr_range_test
 from .nn import MLP
-from .optim import SGD, Adagrad, Adam, RMSProp
+from .adaptive import Adagrad, Adam, RMSProp
+from .optim import SGD
 from .suggest import METHODS, suggest_all
 
 # How each optimizer is built; the lr given here is overwritten by the range test at every step.

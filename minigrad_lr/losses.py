@@ -60,19 +60,17 @@ def softmax_cross_entropy(logits, labels):
     if labels.min() < 0 or labels.max() >= C:
         raise ValueError(f"labels must lie in [0, {C}), got values from {labels.min()} to {labels.max()}")
 
-    picks = np.arange(0, N * C, C) + labels.astype(np.intp, copy=False)  # where z_{n, y_n} is in z.ravel()
+    rows = np.arange(N)
     with np.errstate(invalid="ignore"):  # inf − inf = NaN for non-finite logits: expected, not an error
-        # z − m, every entry <= 0; in C order (whatever the order of z), so that ravel() is a view
-        shifted = np.subtract(logits, logits.max(axis=1, keepdims=True), order="C")
-        picked = shifted.ravel()[picks].sum()  # Σ_n (z − m)_{n, y_n}
-        exps = np.exp(shifted, out=shifted)  # exp(z − m) in [0, 1], in place
-        # Σ_j exp(z_j − m) in [1, C] for each row, as exps @ (1, ..., 1): a BLAS product sums short rows
-        # 2-3× faster than exps.sum(axis=1)
-        sums = exps @ np.ones(C, exps.dtype)
-        # L = (1/N) Σ_n [log sums_n − (z − m)_{n, y_n}]: both parts >= 0, so no cancellation
-        loss = float(np.log(sums).sum() - picked) / N
-        dlogits = np.divide(exps, N * sums[:, None], out=exps)  # softmax(z) / N, in place
-    dlogits.ravel()[picks] -= 1 / N  # − onehot(y) / N
+        shifted = logits - logits.max(axis=1, keepdims=True)  # z − m: every entry <= 0
+        picked = shifted[rows, labels]  # (z − m)_{n, y_n}
+        exps = np.exp(shifted, out=shifted)  # exp(z − m), in [0, 1]
+        sums = exps.sum(axis=1)  # Σ_j exp(z_nj − m_n), in [1, C]
+        # L = (1/N) Σ_n [log sums_n − (z − m)_{n, y_n}]: both terms >= 0, so no cancellation
+        loss = float(np.mean(np.log(sums) - picked))
+        dlogits = np.divide(exps, sums[:, None], out=exps)  # softmax(z)
+    dlogits[rows, labels] -= 1  # − onehot(y)
+    dlogits /= N
     return loss, dlogits
 
 

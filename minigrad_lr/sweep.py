@@ -40,7 +40,8 @@ from .find import lr_search
 from .finder import lr_range_test
 from .losses import softmax_cross_entropy
 from .nn import MLP
-from .optim import SGD, Adagrad, Adam, RMSProp
+from .adaptive import Adagrad, Adam, RMSProp
+from .optim import SGD
 from .suggest import NoSuggestionError, suggest_lr
 from .train import fit
 

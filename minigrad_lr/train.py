@@ -22,7 +22,8 @@ import numpy as np
 from ._checks import check_positive_int
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
-from .optim import Adam, Optimizer
+from .adaptive import Adam
+from .optim import Optimizer
 from .schedules import ReduceLROnPlateau
 from .suggest import METHODS, NoSuggestionError, suggest_lr
 

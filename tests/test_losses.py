@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from minigrad_lr.gradcheck import numerical_gradient, rel_error
 from minigrad_lr.losses import mse, softmax_cross_entropy
+
 from strategies import arrays
 
 
@@ -256,3 +257,14 @@ def test_accuracy_counts_rows_whose_largest_output_is_the_label():
     assert accuracy(output, np.array([1, 0, 1, 0], dtype=np.uint8)) == 1.0
     assert math.isnan(accuracy(output, np.array([0.5, 1.0, 0.0, 1.0])))  # regression targets: no accuracy
     assert math.isnan(accuracy(output[:, :1], np.zeros((4, 1), dtype=np.int64)))
+
+
+@given(logits=arrays(shape=(4, 3)), labels=st.lists(st.integers(0, 2), min_size=4, max_size=4),
+       label_dtype=st.sampled_from([np.int64, np.uint64, np.uint8, np.int32]))
+def test_cross_entropy_reads_any_memory_order_and_any_int_labels(logits, labels, label_dtype):
+    """Property: softmax_cross_entropy gives the same loss and gradient for a Fortran-ordered copy of the
+    logits and for labels of any integer dtype (uint64 + int64 would be float64)."""
+    loss, grad = softmax_cross_entropy(logits, np.array(labels))
+    loss_f, grad_f = softmax_cross_entropy(np.asfortranarray(logits), np.array(labels, dtype=label_dtype))
+    assert loss_f == loss
+    np.testing.assert_array_equal(grad_f, grad)

@@ -13,6 +13,8 @@ from minigrad_lr.gradcheck import check_layer, numerical_gradient, rel_error
 from minigrad_lr.losses import mse, softmax_cross_entropy
 from minigrad_lr.nn import MLP, Linear, Parameter, ReLU, Tanh
 
+from strategies import arrays
+
 
 def away_from_zero(shape, seed=0):
     """float64 inputs with |x| >= 0.1: no ReLU kink within the finite-difference step."""
@@ -108,7 +110,8 @@ def test_linear_backward_by_hand():
     np.testing.assert_array_equal(dx, [[1.0 - 2.0, 3.0 - 4.0]])
 
 
-@given(hnp.arrays(np.float64, (3, 4), elements=st.floats(-10, 10)), hnp.arrays(np.float64, (3, 4), elements=st.floats(-10, 10)))
+@given(hnp.arrays(np.float64, (3, 4), elements=st.floats(-10, 10)),
+       hnp.arrays(np.float64, (3, 4), elements=st.floats(-10, 10)))
 def test_relu_passes_gradient_only_where_the_input_is_positive(x, dout):
     """Property: ReLU forward is max(x, 0); backward is dout where x > 0 and 0 where x <= 0."""
     relu = ReLU()
@@ -194,7 +197,8 @@ def test_dtype_is_kept_everywhere(dtype):
         assert p.data.dtype == p.grad.dtype == dtype, p.name
 
 
-@pytest.mark.parametrize("x_dtype, model_dtype", [(np.float32, np.float64), (np.float64, np.float32), (np.int64, np.float32)])
+@pytest.mark.parametrize("x_dtype, model_dtype",
+                         [(np.float32, np.float64), (np.float64, np.float32), (np.int64, np.float32)])
 def test_forward_converts_the_input_to_the_model_dtype(x_dtype, model_dtype):
     """float32 data can drive a float64 model (gradient checks), and float64 data a float32 one."""
     model = MLP([3, 2], dtype=model_dtype)
@@ -404,3 +408,12 @@ def test_linear_rejects_bad_widths():
 def test_forward_rejects_inputs_of_the_wrong_shape(shape, message):
     with pytest.raises(ValueError, match=message):
         MLP([3, 4, 2])(np.ones(shape))
+
+
+@given(x=arrays(shape=(3, 4)), specials=st.lists(st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0]), max_size=4))
+def test_relu_forward_is_x_where_positive_else_zero_and_keeps_nan(x, specials):
+    """Property: ReLU's forward is x where x > 0 and 0 elsewhere (−inf gives 0, +inf stays), and NaN stays NaN."""
+    x = x.copy()
+    x.ravel()[: len(specials)] = specials
+    expected = np.where(np.isnan(x), np.nan, np.where(x > 0, x, 0.0))
+    np.testing.assert_array_equal(ReLU().forward(x), expected)

@@ -1,126 +1,24 @@
 """Optimizers: steps by hand, agreement with torch.optim, properties, dtype, state_dict, bad input.
 
-The expected values never come from minigrad_lr: they are worked out by hand (a few scalar cases
-that pin the conventions), computed by the plain reference formulas below (float64, no in-place
-tricks, straight from the DESIGN table), or computed by torch.optim in float64 when torch is installed.
+The contract every optimizer shares (optim.Optimizer), over the grid of every option of SGD, Adam,
+RMSProp and Adagrad, and SGD's conventions by hand. The expected values never come from minigrad_lr:
+they are worked out by hand, computed by the plain reference formulas of optimizer_references.py
+(float64, no in-place tricks), or computed by torch.optim in float64 when torch is installed.
 """
 
-import itertools
-import math
 import tracemalloc
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
+from minigrad_lr.adaptive import Adagrad, Adam, RMSProp
 from minigrad_lr.nn import Parameter
-from minigrad_lr.optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from minigrad_lr.optim import SGD, Optimizer
 
+from optimizer_references import CASE_IDS, CASES, REFERENCES, SHAPES, make_params, scalar_run, take_steps
 from strategies import arrays, lrs
-
-
-def combos(**choices):
-    """Every combination of the given option values, as a list of dicts."""
-    return [dict(zip(choices, values)) for values in itertools.product(*choices.values())]
-
-
-# Every option of every optimizer, at its default and at one other value, in every combination.
-OPTIONS = {
-    SGD: [o for o in combos(momentum=[0.0, 0.9], dampening=[0.0, 0.3], nesterov=[False, True], weight_decay=[0.0, 0.05])
-          if not o["nesterov"] or (o["momentum"] != 0 and o["dampening"] == 0)],
-    Adam: combos(betas=[(0.9, 0.999), (0.5, 0.8)], eps=[1e-8, 1e-3], weight_decay=[0.0, 0.05], amsgrad=[False, True]),
-    RMSProp: combos(alpha=[0.99, 0.5], eps=[1e-8, 1e-3], weight_decay=[0.0, 0.05], momentum=[0.0, 0.9],
-                    centered=[False, True]),
-    Adagrad: combos(lr_decay=[0.0, 0.1], weight_decay=[0.0, 0.05], initial_accumulator_value=[0.0, 0.5],
-                    eps=[1e-10, 1e-3]),
-}
-CASES = [(cls, options) for cls, all_options in OPTIONS.items() for options in all_options]
-CASE_IDS = [f"{cls.__name__}({', '.join(f'{k}={v}' for k, v in o.items())})" for cls, o in CASES]
-
-# Extra strategies of this file: a case of the grid above, and gradients kept away from zero.
-cases = st.sampled_from(CASES)
-away_from_zero = st.one_of(st.floats(0.1, 10.0), st.floats(-10.0, -0.1))
-
-SHAPES = [(3, 2), (4,)]
-
-
-def make_params(rng, dtype=np.float64):
-    return [Parameter(rng.standard_normal(shape).astype(dtype), f"p{i}") for i, shape in enumerate(SHAPES)]
-
-
-def take_steps(opt, grads, lrs):
-    """Set lr and every .grad, then step, once per entry; returns the parameters after each step."""
-    history = []
-    for lr, step_grads in zip(lrs, grads):
-        opt.lr = lr
-        for p, g in zip(opt.params, step_grads):
-            p.grad[...] = g
-        opt.step()
-        history.append([p.data.copy() for p in opt.params])
-    return history
-
-
-# --- the update rules written plainly, from the DESIGN table (one parameter, float64) ---------------
-
-
-def sgd_reference(theta, grads, lrs, momentum, dampening, nesterov, weight_decay):
-    b, out = None, []
-    for lr, grad in zip(lrs, grads):
-        g = grad + weight_decay * theta
-        if momentum == 0:
-            d = g
-        else:
-            b = g if b is None else momentum * b + (1 - dampening) * g
-            d = g + momentum * b if nesterov else b
-        theta = theta - lr * d
-        out.append(theta)
-    return out
-
-
-def adam_reference(theta, grads, lrs, betas, eps, weight_decay, amsgrad):
-    (beta1, beta2), m, v, v_max, out = betas, 0.0, 0.0, 0.0, []
-    for t, (lr, grad) in enumerate(zip(lrs, grads), start=1):
-        g = grad + weight_decay * theta
-        m = beta1 * m + (1 - beta1) * g
-        v = beta2 * v + (1 - beta2) * g**2
-        v_max = np.maximum(v_max, v)
-        m_hat = m / (1 - beta1**t)
-        v_hat = (v_max if amsgrad else v) / (1 - beta2**t)
-        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
-        out.append(theta)
-    return out
-
-
-def rmsprop_reference(theta, grads, lrs, alpha, eps, weight_decay, momentum, centered):
-    v, g_avg, b, out = 0.0, 0.0, 0.0, []
-    for lr, grad in zip(lrs, grads):
-        g = grad + weight_decay * theta
-        v = alpha * v + (1 - alpha) * g**2
-        g_avg = alpha * g_avg + (1 - alpha) * g
-        v_tilde = v - g_avg**2 if centered else v
-        if momentum > 0:
-            b = momentum * b + g / (np.sqrt(v_tilde) + eps)
-            theta = theta - lr * b
-        else:
-            theta = theta - lr * g / (np.sqrt(v_tilde) + eps)
-        out.append(theta)
-    return out
-
-
-def adagrad_reference(theta, grads, lrs, lr_decay, weight_decay, initial_accumulator_value, eps):
-    s, out = initial_accumulator_value, []
-    for t, (lr, grad) in enumerate(zip(lrs, grads), start=1):
-        g = grad + weight_decay * theta
-        lr_t = lr / (1 + (t - 1) * lr_decay)
-        s = s + g**2
-        theta = theta - lr_t * g / (np.sqrt(s) + eps)
-        out.append(theta)
-    return out
-
-
-REFERENCES = {SGD: sgd_reference, Adam: adam_reference, RMSProp: rmsprop_reference, Adagrad: adagrad_reference}
 
 
 @pytest.mark.parametrize(("cls", "options"), CASES, ids=CASE_IDS)
@@ -138,12 +36,7 @@ def test_first_three_steps_follow_the_formula(cls, options):
                                        err_msg=f"parameter {j}, step {t + 1}")
 
 
-# --- a few cases worked out by hand: they pin the conventions ---------------------------------------
-
-
-def scalar_run(opt_class, grads, step_lrs, theta0=1.0, **options):
-    p = Parameter(np.array([theta0]), "w")
-    return [h[0][0] for h in take_steps(opt_class([p], **options), [[np.array([g])] for g in grads], step_lrs)]
+# --- SGD's conventions, worked out by hand ----------------------------------------------------------
 
 
 def test_sgd_momentum_by_hand_new_lr_scales_the_whole_buffer():
@@ -165,37 +58,12 @@ def test_sgd_nesterov_by_hand():
     np.testing.assert_allclose(thetas, [0.81, 0.539], rtol=0, atol=1e-14)
 
 
-def test_adam_by_hand_bias_correction_counts_steps_from_one():
-    # A constant gradient g = 2 with eps = 0: m̂ = g and v̂ = g² exactly when t counts from 1,
-    # so every step is lr · g/|g| = lr. (t counted from 0 divides by zero; from 2, m̂ ≠ g.)
-    thetas = scalar_run(Adam, [2.0, 2.0, 2.0], [0.1, 0.2, 0.05], theta0=0.0, eps=0.0)
-    np.testing.assert_allclose(thetas, [-0.1, -0.3, -0.35], rtol=1e-12)
-
-
-def test_rmsprop_by_hand():
-    # α = 0.99, g = 1, eps = 0: v = 0.01, then 0.0199; steps lr/√v. Centered: ḡ = 0.01, ṽ = 0.0099.
-    thetas = scalar_run(RMSProp, [1.0, 1.0], [0.01, 0.02], theta0=0.0, eps=0.0)
-    np.testing.assert_allclose(thetas, [-0.1, -0.1 - 0.02 / math.sqrt(0.0199)], rtol=1e-12)
-    centered = scalar_run(RMSProp, [1.0], [0.01], theta0=0.0, eps=0.0, centered=True)
-    np.testing.assert_allclose(centered, [-0.01 / math.sqrt(0.0099)], rtol=1e-12)
-
-
-def test_adagrad_by_hand_lr_decay_starts_at_lr():
-    # g = 1, lr_decay = 1, eps = 0: s = 1, 2, 3 and lr_t = lr/1, lr/2, lr/3 (t counts from 1).
-    thetas = scalar_run(Adagrad, [1.0, 1.0, 1.0], [0.1, 0.1, 0.1], theta0=0.0, lr_decay=1.0, eps=0.0)
-    step2, step3 = 0.05 / math.sqrt(2), (0.1 / 3) / math.sqrt(3)
-    np.testing.assert_allclose(thetas, [-0.1, -0.1 - step2, -0.1 - step2 - step3], rtol=1e-12)
-    # Keras-like start s = 0.1: the first step is lr·g/√1.1, not lr.
-    keras_like = scalar_run(Adagrad, [1.0], [0.1], theta0=0.0, initial_accumulator_value=0.1, eps=0.0)
-    np.testing.assert_allclose(keras_like, [-0.1 / math.sqrt(1.1)], rtol=1e-12)
-
-
 # --- agreement with torch.optim (skipped when torch is not installed, as in CI) ---------------------
 
 TORCH_NAMES = {
-    SGD: ("SGD", {"b": "momentum_buffer"}),
+    SGD: ("SGD", {"momentum_buffer": "momentum_buffer"}),
     Adam: ("Adam", {"m": "exp_avg", "v": "exp_avg_sq", "v_max": "max_exp_avg_sq"}),
-    RMSProp: ("RMSprop", {"v": "square_avg", "g_avg": "grad_avg", "b": "momentum_buffer"}),
+    RMSProp: ("RMSprop", {"v": "square_avg", "g_avg": "grad_avg", "momentum_buffer": "momentum_buffer"}),
     Adagrad: ("Adagrad", {"s": "sum"}),
 }
 
@@ -257,50 +125,7 @@ def test_zero_gradient_from_zero_state_leaves_parameters_unchanged(case, theta, 
     assert p.data.tobytes() == theta.tobytes()
 
 
-@given(
-    case=st.sampled_from([(cls, o) for cls, o in CASES
-                          if cls is not SGD and o["weight_decay"] == 0 and o.get("initial_accumulator_value", 0) == 0
-                          and o["eps"] < 1e-6]),
-    g=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=2, max_side=5), elements=away_from_zero),
-    c=st.floats(0.1, 100.0),
-    lr=lrs,
-)
-def test_first_step_is_nearly_invariant_to_gradient_scale(case, g, c, lr):
-    """Property: Adam, RMSProp and Adagrad take (nearly) the same first step for g and c·g, c > 0.
-
-    Each first step is lr·k·x/(x + eps) with x proportional to c·|g|, so scaling changes it by at most
-    eps/x relative: below 1e-8/(0.1 · 0.1 · √(1 − 0.99)) = 1e-5 here.
-    """
-    cls, options = case
-    steps = []
-    for scale in (1.0, c):
-        p = Parameter(np.zeros_like(g), "w")
-        p.grad[...] = scale * g
-        cls([p], lr=lr, **options).step()
-        steps.append(p.data)
-    np.testing.assert_allclose(steps[1], steps[0], rtol=1e-4)
-
-
-@given(
-    options=st.sampled_from(OPTIONS[Adagrad]),
-    grads=st.integers(1, 6).flatmap(lambda n: st.lists(arrays(shape=(2, 3)), min_size=n, max_size=n)),
-    theta=arrays(shape=(2, 3)),
-    lr=lrs,
-)
-def test_adagrad_accumulator_never_decreases(options, grads, theta, lr):
-    """Property: Adagrad's sum of squares s only grows, entry by entry, step after step (s += g² ≥ 0)."""
-    p = Parameter(theta.copy(), "w")
-    opt = Adagrad([p], lr=lr, **options)
-    before = opt.state["s"][0].copy()
-    np.testing.assert_array_equal(before, options["initial_accumulator_value"])
-    for g in grads:
-        p.grad[...] = g
-        opt.step()
-        assert np.all(opt.state["s"][0] >= before)
-        before = opt.state["s"][0].copy()
-
-
-@given(case=cases, seed=st.integers(0, 2**32 - 1), before=st.integers(0, 4), after=st.integers(1, 4))
+@given(case=st.sampled_from(CASES), seed=st.integers(0, 2**32 - 1), before=st.integers(0, 4), after=st.integers(1, 4))
 def test_state_dict_round_trip_resumes_bit_for_bit(case, seed, before, after):
     """Property: saving after k steps and loading into a fresh optimizer gives the same next steps, bit for bit.
 
@@ -331,7 +156,7 @@ def test_state_dict_round_trip_resumes_bit_for_bit(case, seed, before, after):
     assert [[a.tobytes() for a in step] for step in got] == [[a.tobytes() for a in step] for step in expected]
 
 
-@given(case=cases, dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1))
+@given(case=st.sampled_from(CASES), dtype=st.sampled_from([np.float32, np.float64]), seed=st.integers(0, 2**32 - 1))
 def test_dtype_is_kept_everywhere(case, dtype, seed):
     """Property: float32 parameters give float32 parameters and state (float64 likewise), even when lr and
     every hyper-parameter are NumPy float64 scalars; lr and hyper-parameters are stored as Python floats."""
@@ -397,9 +222,9 @@ def test_load_state_dict_copies_in_place_into_the_same_arrays():
     opt.step()
     opt.load_state_dict(state)
     assert opt.t == 1
-    for name, arrays in arrays_before.items():
-        assert all(a is b for a, b in zip(arrays, opt.state[name]))
-        assert all(a is not b for a, b in zip(arrays, state[name]))
+    for name, before in arrays_before.items():
+        assert all(a is b for a, b in zip(before, opt.state[name]))
+        assert all(a is not b for a, b in zip(before, state[name]))
 
 
 def test_defaults_are_torchs():
