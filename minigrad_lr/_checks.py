@@ -77,6 +77,31 @@ def check_choice(name, value, choices):
     return value
 
 
+# --- data ------------------------------------------------------------------------------------------
+
+
+def check_data(X, y):
+    """Return X as a 2-D real array and y as a 1-D array of the same, non-zero length, both finite."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.dtype.kind not in "biuf":
+        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
+    if y.dtype.kind not in "biuf":
+        raise TypeError(f"y must hold real numbers, got dtype {y.dtype}")
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (N,), got shape {y.shape}")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
+    if len(X) == 0:
+        raise ValueError("X and y must hold at least one sample, got 0")
+    for name, array in (("X", X), ("y", y)):
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
+            bad = np.count_nonzero(~np.isfinite(array))
+            raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s)")
+    return X, y
+
+
 # --- the model and its optimizer -------------------------------------------------------------------
 
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))

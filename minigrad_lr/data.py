@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_positive_int, check_real
+from ._checks import check_choice, check_data, check_flag, check_fraction, check_non_negative, check_positive_int
 
 # An IDX file starts with the bytes 0x00 0x00, then a type code (0x08 = unsigned byte), then the number
 # of dimensions; the magic number is those four bytes read as a big-endian integer.
@@ -87,9 +87,7 @@ def make_spirals(n_per_class=100, n_classes=3, noise=0.2, seed=0):
     """
     n = check_positive_int("n_per_class", n_per_class)
     k = check_positive_int("n_classes", n_classes)
-    noise = check_real("noise", noise)
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    noise = check_non_negative("noise", noise)
     seed = check_positive_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
 
@@ -146,11 +144,12 @@ def batches(X, y, batch_size, shuffle=True, seed=0, drop_last=True):
     """
     X, y = check_data(X, y)
     batch_size = check_positive_int("batch_size", batch_size)
+    drop_last = check_flag("drop_last", drop_last)
     if drop_last and batch_size > len(X):
         raise ValueError(f"batch_size must be <= the number of samples ({len(X)}) when drop_last=True, "
                          f"got {batch_size}")
     seed = check_positive_int("seed", seed, minimum=0)
-    return _endless_batches(X, y, batch_size, bool(shuffle), seed, bool(drop_last))
+    return _endless_batches(X, y, batch_size, check_flag("shuffle", shuffle), seed, drop_last)
 
 
 def _endless_batches(X, y, batch_size, shuffle, seed, drop_last):
@@ -187,9 +186,10 @@ def train_val_split(X, y, fraction=0.2, seed=0, max_val=None):
         New arrays; the samples in the order of the permutation.
     """
     X, y = check_data(X, y)
-    fraction = check_real("fraction", fraction)
-    if not 0 < fraction < 1:
+    fraction = check_fraction("fraction", fraction)
+    if fraction == 0:
         raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
+    seed = check_positive_int("seed", seed, minimum=0)
     n_val = round(fraction * len(X))
     if max_val is not None:
         n_val = min(n_val, check_positive_int("max_val", max_val))
@@ -198,28 +198,6 @@ def train_val_split(X, y, fraction=0.2, seed=0, max_val=None):
     order = np.random.default_rng(seed).permutation(len(X))
     val, train = order[:n_val], order[n_val:]
     return X[train], y[train], X[val], y[val]
-
-
-def check_data(X, y):
-    """X as a 2-D real array and y as a 1-D array of the same, non-zero length, both finite."""
-    X, y = np.asarray(X), np.asarray(y)
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"y must hold real numbers, got dtype {y.dtype}")
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (N,), got shape {y.shape}")
-    if len(X) != len(y):
-        raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
-    if len(X) == 0:
-        raise ValueError("X and y must hold at least one sample, got 0")
-    for name, array in (("X", X), ("y", y)):
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            bad = np.count_nonzero(~np.isfinite(array))
-            raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s)")
-    return X, y
 
 
 def load_mnist(directory, kind="train"):
@@ -251,7 +229,8 @@ def load_mnist(directory, kind="train"):
     ValueError
         If ``kind`` is not "train" or "test", or a file is corrupt: not gzip data although compressed,
         a wrong magic number (a wrong data type or number of dimensions), a payload longer or shorter
-        than its header says, or images and labels of different counts. The message names the file.
+        than its header says, images and labels of different counts, or no images at all. The message
+        names the file.
 
     Notes
     -----
@@ -259,8 +238,7 @@ def load_mnist(directory, kind="train"):
     dimension, followed by the data as unsigned bytes in row-major order: for images
     ``2051, N, rows, cols`` then N·rows·cols bytes; for labels ``2049, N`` then N bytes.
     """
-    if kind not in MNIST_PREFIXES:
-        raise ValueError(f"kind must be 'train' or 'test', got {kind!r}")
+    check_choice("kind", kind, MNIST_PREFIXES)
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"directory must be a path (str or os.PathLike), got {type(directory).__name__}")
     prefix = MNIST_PREFIXES[kind]
@@ -270,6 +248,8 @@ def load_mnist(directory, kind="train"):
     labels = _read_idx(labels_path, IDX_LABELS_MAGIC)  # uint8 (N,)
     if len(images) != len(labels):
         raise ValueError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
+    if len(images) == 0:
+        raise ValueError(f"{images_path} holds no images (its header announces a count of 0)")
     X = images.reshape(len(images), -1).astype(np.float32) / np.float32(255.0)
     return X, labels.astype(np.int64)
 

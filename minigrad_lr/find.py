@@ -59,7 +59,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_positive_int, check_real
-from .data import batches, check_data, train_val_split
+from ._checks import check_data
+from .data import batches, train_val_split
 from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
 from .suggest import Suggestion

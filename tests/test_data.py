@@ -220,6 +220,9 @@ GOOD_X, GOOD_Y = indexed_data(10)
     ((GOOD_X, GOOD_Y, 11), {}, ValueError, r"batch_size must be <= the number of samples \(10\).*got 11"),
     ((GOOD_X, GOOD_Y, 2), {"seed": -1}, ValueError, "seed"),
     ((GOOD_X, GOOD_Y, 2), {"seed": 1.0}, TypeError, "seed"),
+    ((GOOD_X, GOOD_Y, 2), {"shuffle": "False"}, TypeError, "shuffle must be True or False, got 'False'"),
+    ((GOOD_X, GOOD_Y, 2), {"shuffle": 0}, TypeError, "shuffle must be True or False, got 0"),
+    ((GOOD_X, GOOD_Y, 2), {"drop_last": None}, TypeError, "drop_last must be True or False, got None"),
 ])
 def test_batches_bad_inputs_fail_at_the_call(args, kwargs, error, words):
     with pytest.raises(error, match=words):
@@ -284,7 +287,7 @@ def test_mnist_accepts_a_string_path(tmp_path):
 
 
 def test_mnist_bad_kind(tmp_path):
-    with pytest.raises(ValueError, match="kind must be 'train' or 'test', got 'validation'"):
+    with pytest.raises(ValueError, match=r"kind must be one of \('train', 'test'\), got 'validation'"):
         load_mnist(tmp_path, kind="validation")
 
 
@@ -354,6 +357,13 @@ def test_mnist_truncated_gzip(tmp_path):
         load_mnist(tmp_path)
 
 
+def test_mnist_of_zero_images_is_a_clear_error(tmp_path):
+    images, labels = small_mnist(n=6)
+    write_mnist(tmp_path, images[:0], labels[:0])
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte holds no images"):
+        load_mnist(tmp_path)
+
+
 def test_mnist_counts_must_match(tmp_path):
     images, labels = small_mnist()
     write_mnist(tmp_path, images, labels[:4])
@@ -377,3 +387,9 @@ def test_train_val_split_partitions_the_data():
         train_val_split(X, y, fraction=0.01)
     with pytest.raises(ValueError, match="same length"):
         train_val_split(X, y[:5])
+    with pytest.raises(ValueError, match="seed must be >= 0, got -1"):
+        train_val_split(X, y, seed=-1)
+    with pytest.raises(TypeError, match="seed must be an integer, got 0.5"):
+        train_val_split(X, y, seed=0.5)
+    with pytest.raises(TypeError, match="fraction must be a real number, got '0.2'"):
+        train_val_split(X, y, fraction="0.2")
