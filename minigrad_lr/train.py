@@ -23,7 +23,7 @@ from ._checks import check_positive_int
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
 from .optim import Adam, Optimizer
-from .schedules import ReduceLROnPlateau
+from .plateau import ReduceLROnPlateau
 from .suggest import METHODS, NoSuggestionError, suggest_lr
 
 
