@@ -15,18 +15,18 @@ Quick use::
     result.suggest()          # Suggestion(lr=..., index=..., method='sma_derivative', loss=...)
 """
 
+from .adaptive import Adagrad, Adam, RMSProp
+from .cyclical import cyclic, one_cycle, one_cycle_momentum
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
 from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
+from .lr_bounds import cyclic_bounds, one_cycle_max_lr
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
-from .adaptive import Adagrad, Adam, RMSProp
 from .optim import SGD, Optimizer
-from .schedules import (
-    ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
-    one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
-)
+from .plateau import ReduceLROnPlateau
+from .schedules import cosine_annealing, cosine_warm_restarts, exponential_decay, range_lrs, step_decay
 from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
 from .sweep import lr_sweep, suggestion_quality
 from .train import History, fit

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import check_positive_int
+from .adaptive import Adam
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
-from .adaptive import Adam
 from .optim import Optimizer
-from .schedules import ReduceLROnPlateau
+from .plateau import ReduceLROnPlateau
 from .suggest import METHODS, NoSuggestionError, suggest_lr
 
 

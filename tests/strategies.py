@@ -34,3 +34,7 @@ def loss_curves(min_size=1, max_size=200, elements=finite_losses):
     return st.lists(elements, min_size=min_size, max_size=max_size).map(
         lambda xs: np.asarray(xs, dtype=np.float64)
     )
+
+# The step of a training schedule (mini-batches or epochs), and the length of a period, cycle or run.
+schedule_steps = st.integers(min_value=0, max_value=5000)
+period_lengths = st.integers(min_value=1, max_value=50)

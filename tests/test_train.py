@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 import minigrad_lr as mg
-from minigrad_lr.schedules import ReduceLROnPlateau, cosine_annealing, one_cycle, one_cycle_momentum
+from minigrad_lr.cyclical import one_cycle, one_cycle_momentum
+from minigrad_lr.plateau import ReduceLROnPlateau
+from minigrad_lr.schedules import cosine_annealing
 from minigrad_lr.train import History, fit
 
 
