@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_fraction, check_non_negative, check_positive_int
 from .adaptive import Adam
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
@@ -138,10 +138,10 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
         if step == steps:
             break
         if schedule is not None and plateau is None:
-            optimizer.lr = schedule(step)
+            optimizer.lr = check_non_negative(f"schedule({step})", schedule(step))
         if set_momentum is not None:
-            set_momentum(momentum_schedule(step))
-        x, y = next(batch_iter)
+            set_momentum(step, momentum_schedule(step))
+        x, y = _next_batch(batch_iter, step, steps)
         loss_value, dout = loss(model(x), y)
         loss_value = float(loss_value)
         lrs.append(optimizer.lr)
@@ -183,8 +183,8 @@ def _momentum_setter(optimizer, momentum_schedule):
     if not callable(momentum_schedule):
         raise TypeError(f"momentum_schedule must be a callable step -> momentum, got {momentum_schedule!r}")
     if isinstance(optimizer, Adam):
-        def set_beta1(value):
-            optimizer.betas = (float(value), optimizer.betas[1])
+        def set_beta1(step, value):
+            optimizer.betas = (check_fraction(f"momentum_schedule({step}) (Adam's beta1)", value), optimizer.betas[1])
         return set_beta1
     if getattr(optimizer, "momentum", 0) == 0:
         raise ValueError(
@@ -192,9 +192,17 @@ def _momentum_setter(optimizer, momentum_schedule):
             f"with momentum={getattr(optimizer, 'momentum', None)!r}"
         )
 
-    def set_momentum(value):
-        optimizer.momentum = float(value)
+    def set_momentum(step, value):
+        optimizer.momentum = check_non_negative(f"momentum_schedule({step})", value)
     return set_momentum
+
+
+def _next_batch(batch_iter, step, steps):
+    try:
+        return next(batch_iter)
+    except StopIteration:
+        raise ValueError(f"batches ran out after {step} batches, but fit needs steps={steps}; "
+                         "pass the endless minigrad_lr.batches(...) or more batches") from None
 
 
 def _check_val(val):

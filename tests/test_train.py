@@ -185,6 +185,49 @@ def test_bad_arguments(digits, kwargs, error, words):
         np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.parametrize("value, error, words", [
+    (1.5, ValueError, r"momentum_schedule\(0\) \(Adam's beta1\) must be in \[0, 1\), got 1.5"),
+    (-0.1, ValueError, r"momentum_schedule\(0\) \(Adam's beta1\) must be in \[0, 1\), got -0.1"),
+    (math.nan, ValueError, r"momentum_schedule\(0\) \(Adam's beta1\) must be finite, got nan"),
+    ("0.9", TypeError, r"momentum_schedule\(0\) \(Adam's beta1\) must be a real number, got '0.9'"),
+])
+def test_momentum_schedule_values_are_checked_for_adam(digits, value, error, words):
+    X, y, _, _ = digits
+    model, opt = setup("adam")
+    with pytest.raises(error, match=words):
+        fit(model, opt, mg.batches(X, y, 64), 3, momentum_schedule=lambda step: value)
+    assert opt.betas == (0.9, 0.999) and opt.t == 0
+
+
+@pytest.mark.parametrize("value, error, words", [
+    (-0.5, ValueError, r"momentum_schedule\(0\) must be a finite number >= 0, got -0.5"),
+    (math.inf, ValueError, r"momentum_schedule\(0\) must be finite, got inf"),
+    (None, TypeError, r"momentum_schedule\(0\) must be a real number, got None"),
+])
+def test_momentum_schedule_values_are_checked_for_sgd(digits, value, error, words):
+    X, y, _, _ = digits
+    model, opt = setup("sgd")
+    with pytest.raises(error, match=words):
+        fit(model, opt, mg.batches(X, y, 64), 3, momentum_schedule=lambda step: value)
+    assert opt.momentum == 0.9 and opt.t == 0
+
+
+def test_schedule_values_are_checked(digits):
+    X, y, _, _ = digits
+    model, opt = setup("sgd")
+    with pytest.raises(ValueError, match=r"schedule\(2\) must be finite, got nan"):
+        fit(model, opt, mg.batches(X, y, 64), 5, schedule=lambda step: 0.01 if step < 2 else math.nan)
+    assert opt.t == 2
+
+
+def test_finite_batches_that_run_out_are_a_clear_error(digits):
+    """A list of batches shorter than steps: a ValueError that says so, not a bare StopIteration."""
+    X, y, _, _ = digits
+    model, opt = setup("sgd")
+    with pytest.raises(ValueError, match=r"batches ran out after 2 batches, but fit needs steps=5"):
+        fit(model, opt, [(X[:64], y[:64]), (X[64:128], y[64:128])], 5)
+
+
 def test_optimizer_must_be_an_optimizer(digits):
     X, y, _, _ = digits
     model = mg.MLP([64, 10])
