@@ -17,16 +17,19 @@ Quick use::
 
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
 from .find import find_lr
-from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
+from .finder import StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from .result import RangeTestResult
+from .rules import NoSuggestionError, Suggestion
 from .schedules import (
     ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
     one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
 )
-from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
+from .smoothing import ema, loss_change, sma
+from .suggest import METHODS, suggest_all, suggest_lr
 from .sweep import lr_sweep, suggestion_quality
 from .train import History, fit
 

@@ -62,7 +62,7 @@ from ._checks import check_positive_int, check_real
 from .data import batches, check_data, train_val_split
 from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
-from .suggest import Suggestion
+from .rules import Suggestion
 from .train import fit
 
 MAX_HELD_OUT = 2000

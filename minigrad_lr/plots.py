@@ -18,7 +18,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .suggest import METHODS, loss_change, suggest_all
+from .smoothing import loss_change
+from .suggest import METHODS, suggest_all
 
 # One colour per suggestion rule, the same in every figure.
 METHOD_COLORS = dict(zip(METHODS, ("tab:red", "tab:purple", "tab:orange", "tab:green", "tab:brown", "tab:pink")))

@@ -754,7 +754,9 @@ def cyclic_bounds(result, rule="loss", ratio=4.0, method="sma_derivative", windo
         Bad arguments, or (a ``NoSuggestionError``) a curve on which the rule finds nothing: no fall in
         the loss, no rise in the accuracy, or accuracies that are NaN (a regression loss).
     """
-    from .suggest import NoSuggestionError, sma, suggest_lr
+    from .rules import NoSuggestionError
+    from .smoothing import sma
+    from .suggest import suggest_lr
 
     rule = check_choice("rule", rule, BOUND_RULES)
     window = check_positive_int("window", window)

@@ -41,7 +41,8 @@ from .finder import lr_range_test
 from .losses import softmax_cross_entropy
 from .nn import MLP
 from .optim import SGD, Adagrad, Adam, RMSProp
-from .suggest import NoSuggestionError, suggest_lr
+from .rules import NoSuggestionError
+from .suggest import suggest_lr
 from .train import fit
 
 DIVERGED = 4.0  # a run ending with over 4 × its initial validation loss diverged

@@ -23,8 +23,9 @@ from ._checks import check_positive_int
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
 from .optim import Adam, Optimizer
+from .rules import NoSuggestionError
 from .schedules import ReduceLROnPlateau
-from .suggest import METHODS, NoSuggestionError, suggest_lr
+from .suggest import METHODS, suggest_lr
 
 
 @dataclass

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from minigrad_lr import plots
-from minigrad_lr.finder import RangeTestResult
+from minigrad_lr.result import RangeTestResult
 from minigrad_lr.schedules import range_lrs
-from minigrad_lr.suggest import METHODS, ema, loss_change, suggest_lr
+from minigrad_lr.smoothing import ema, loss_change
+from minigrad_lr.suggest import METHODS, suggest_lr
 
 matplotlib.use("Agg")
 

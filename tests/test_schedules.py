@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minigrad_lr.finder import RangeTestResult
+from minigrad_lr.result import RangeTestResult
+from minigrad_lr.rules import NoSuggestionError
 from minigrad_lr.schedules import (
     ReduceLROnPlateau,
     cosine_annealing,
@@ -26,7 +27,7 @@ from minigrad_lr.schedules import (
     range_lrs,
     step_decay,
 )
-from minigrad_lr.suggest import NoSuggestionError, suggest_lr
+from minigrad_lr.suggest import suggest_lr
 from strategies import lrs as base_lrs
 
 # A start lr and a factor of at least 10 up to the end lr, and a number of steps.
