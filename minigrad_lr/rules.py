@@ -62,15 +62,15 @@ class NoSuggestionError(ValueError):
 # --- the rules, in the order of the table in ``suggest`` ----------------------------------------------
 
 
-def sma_derivative(lrs, losses, *, sma=20, skip_start=10, skip_end=5):
+def sma_derivative(lrs, losses, *, k=20, skip_start=10, skip_end=5):
     """The article's rule: the lr where the moving average of the loss change is most negative.
 
     Parameters
     ----------
     lrs, losses : array_like, shape (n,)
         The raw losses: the average over k steps does the smoothing.
-    sma : int >= 1, default 20
-        k, the number of steps the rate of change is averaged over.
+    k : int >= 1, default 20
+        The number of steps the rate of change is averaged over.
     skip_start, skip_end : int >= 0, defaults 10 and 5
         Points left out at both ends.
 
@@ -90,7 +90,7 @@ def sma_derivative(lrs, losses, *, sma=20, skip_start=10, skip_end=5):
     the points i < k are not candidates, and a window where the loss never falls is an error.
     """
     lrs, losses = check_lrs_and_losses(lrs, losses)
-    k = check_positive_int("sma", sma)
+    k = check_positive_int("k", k)
     lo, hi = check_skip_window(len(losses), skip_start, skip_end)
     i = _most_negative(loss_change(losses, k), losses, max(lo, k), hi, f"the loss change over k = {k} steps")
     return _suggestion("sma_derivative", lrs, losses, i)

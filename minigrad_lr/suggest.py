@@ -52,7 +52,7 @@ def suggest_lr(result, method="sma_derivative", *, use_val=False, **options):
     use_val : bool, default False
         Read the validation losses (unsmoothed: each is already a mean over a fixed validation set).
     **options
-        Passed to the rule, see ``OPTIONS[method]``: ``sma``, ``skip_start``, ``skip_end`` for
+        Passed to the rule, see ``OPTIONS[method]``: ``k``, ``skip_start``, ``skip_end`` for
         ``sma_derivative``; ``skip_start``, ``skip_end`` for ``steepest``; ``lr_diff``, ``thresh`` for
         ``slide``.
 

@@ -39,7 +39,7 @@ awkward_curves = st.one_of(
 )
 # Rule options small enough to leave candidates on short curves, and the defaults.
 rule_options = {
-    "sma_derivative": st.fixed_dictionaries({"sma": st.integers(1, 25), "skip_start": st.integers(0, 12),
+    "sma_derivative": st.fixed_dictionaries({"k": st.integers(1, 25), "skip_start": st.integers(0, 12),
                                              "skip_end": st.integers(0, 6)}),
     "steepest": st.fixed_dictionaries({"skip_start": st.integers(0, 12), "skip_end": st.integers(0, 6)}),
     "steep": st.just({}),
@@ -55,7 +55,7 @@ def window(method, n, options):
     (d_i needs loss_{i−k}), steepest [skip_start, n − skip_end), steep [0, n − 1) (lr_i is the left end of
     the segment i, i+1), slide [0, n − lr_diff) (l is compared with l + lr_diff), minimum and valley all n."""
     if method == "sma_derivative":
-        return max(options["sma"], options["skip_start"]), n - options["skip_end"]
+        return max(options["k"], options["skip_start"]), n - options["skip_end"]
     if method == "steepest":
         return options["skip_start"], n - options["skip_end"]
     if method == "steep":
@@ -244,14 +244,14 @@ def test_sma_derivative_finds_the_window_centred_on_the_steepest_fall():
     centred on it ends at step 60, where d_i = (loss_i − loss_{i−21}) / 21 is most negative."""
     drops = np.maximum(0.0, 30.0 - np.abs(np.arange(100) - 50.0))  # loss_i − loss_{i−1} = −drops_i
     losses = 1000.0 - np.cumsum(drops)
-    assert sma_derivative(LRS100, losses, sma=21).index == 60
+    assert sma_derivative(LRS100, losses, k=21).index == 60
 
 
 def test_sma_derivative_reads_raw_scale_with_any_c():
     """Known answer: scaling the tent curve by 0.37 or 3.3 keeps the answer at 60."""
     losses = 1000.0 - np.cumsum(np.maximum(0.0, 30.0 - np.abs(np.arange(100) - 50.0)))
     for c in (0.37, 3.3):
-        assert sma_derivative(LRS100, c * losses, sma=21).index == 60
+        assert sma_derivative(LRS100, c * losses, k=21).index == 60
 
 
 def test_minimum_is_a_tenth_of_the_lr_at_the_lowest_loss():
@@ -315,7 +315,7 @@ def test_rules_reject_bad_curves(method, lrs, losses, error, match):
 
 
 @pytest.mark.parametrize("method, options, error, match", [
-    ("sma_derivative", {"sma": 0}, ValueError, "sma"),
+    ("sma_derivative", {"k": 0}, ValueError, r"\bk must be"),
     ("sma_derivative", {"skip_start": -1}, ValueError, "skip_start"),
     ("steepest", {"skip_end": 1.5}, TypeError, "skip_end"),
     ("slide", {"lr_diff": 0}, ValueError, "lr_diff"),

@@ -68,9 +68,9 @@ def test_suggest_lr_sma_derivative_reads_raw_losses_on_the_whole_curve():
     """Known answer: the default rule reads the raw losses (not the smoothed ones) and skips by its own options."""
     raw = 1000.0 - np.cumsum(np.maximum(0.0, 30.0 - np.abs(np.arange(100) - 50.0)))
     result = result_of(raw, smoothed=np.linspace(3.0, 1.0, 100), num_iter=1000)
-    s = suggest_lr(result, sma=21)
+    s = suggest_lr(result, k=21)
     assert (s.method, s.index, s.loss) == ("sma_derivative", 60, raw[60])
-    assert suggest_lr(result, sma=21, skip_start=70).index == 70  # the fall is steepest at the window's edge
+    assert suggest_lr(result, k=21, skip_start=70).index == 70  # the fall is steepest at the window's edge
 
 
 def test_suggest_lr_steepest_reads_smoothed_with_its_own_skips():
@@ -135,8 +135,8 @@ def test_suggest_all_bad_input_still_raises():
     result = result_of(np.linspace(3.0, 1.0, 100))
     with pytest.raises(TypeError, match="lr_diff"):
         suggest_all(result, methods=("valley",), lr_diff=3)
-    with pytest.raises(ValueError, match="sma"):
-        suggest_all(result, sma=0)
+    with pytest.raises(ValueError, match=r"\bk must be"):
+        suggest_all(result, k=0)
     with pytest.raises(ValueError, match="fastest"):
         suggest_all(result, methods=("fastest",))
     with pytest.raises(TypeError, match="methods"):
