@@ -219,7 +219,7 @@ def valley(lrs, losses):
     finite = np.flatnonzero(np.isfinite(losses))
     length, end = _longest_fall(losses[finite])
     if length < 2:
-        raise NoSuggestionError(f"valley needs the loss to fall at least once, "
+        raise NoSuggestionError("valley needs the loss to fall at least once, "
                                 f"but it never falls over {finite.size} finite points")
     j = end - length + length // 3 + length // 6
     if j < 0:
@@ -299,5 +299,6 @@ def _longest_fall(losses):
 
 
 def _suggestion(method, lrs, losses, i, lr=None):
+    """The Suggestion at point i: ``lrs[i]`` (or ``lr``) and the loss read there."""
     i = int(i)
     return Suggestion(float(lrs[i] if lr is None else lr), i, method, float(losses[i]))
