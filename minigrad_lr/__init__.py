@@ -19,15 +19,18 @@ from .adaptive import Adagrad, Adam, RMSProp
 from .cyclical import cyclic, one_cycle, one_cycle_momentum
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
 from .find import find_lr
-from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
+from .finder import StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
 from .lr_bounds import cyclic_bounds, one_cycle_max_lr
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Optimizer
 from .plateau import ReduceLROnPlateau
+from .result import RangeTestResult
+from .rules import NoSuggestionError, Suggestion
 from .schedules import cosine_annealing, cosine_warm_restarts, exponential_decay, range_lrs, step_decay
-from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
+from .smoothing import ema, loss_change, sma
+from .suggest import METHODS, suggest_all, suggest_lr
 from .sweep import lr_sweep, suggestion_quality
 from .train import History, fit
 

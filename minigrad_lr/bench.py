@@ -58,7 +58,8 @@ from .losses import softmax_cross_entropy
 from .nn import MLP, Linear
 from .adaptive import Adagrad, Adam, RMSProp
 from .optim import SGD
-from .suggest import METHODS, RULES, ema
+from .smoothing import ema
+from .suggest import METHODS, RULES
 
 SHAPES = (((64, 64, 10), 64), ((784, 256, 10), 128), ((784, 512, 512, 10), 256))  # (MLP sizes, batch size)
 DTYPES = (np.float32, np.float64)

@@ -63,7 +63,7 @@ from ._checks import check_data
 from .data import batches, train_val_split
 from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
-from .suggest import Suggestion
+from .rules import Suggestion
 from .train import fit
 
 MAX_HELD_OUT = 2000

@@ -13,13 +13,13 @@ One run of ``lr_range_test``:
 2. step i sets the optimizer's lr to ``lr_i``, takes the next batch, computes the loss *before* the
    update, then backward and one optimizer step; it records ``lr_i`` and that raw loss;
 3. the raw losses are noisy, so a debiased exponential moving average is kept beside them
-   (fastai): ``a_i = β a_{i−1} + (1−β) loss_i``, ``smoothed_i = a_i / (1 − β^(i+1))``;
+   (fastai; ``smoothing.RunningEMA``): ``a_i = β a_{i−1} + (1−β) loss_i``, ``smoothed_i = a_i / (1 − β^(i+1))``;
 4. the test stops early when the loss runs away — the article's rule "stop when current loss >
    best loss × 4" — or at once when the loss is not finite;
 5. finally the model and the optimizer are put back exactly as they were, so that the test can be
    run at any time, even in the middle of training, without changing anything.
 
-What to read from the curve is the job of ``suggest``.
+The result is a ``RangeTestResult``; what to read from its curve is the job of ``suggest``.
 
 References
 ----------
@@ -30,17 +30,16 @@ D. Perez, pytorch-lr-finder (``LRFinder.range_test``).
 """
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 from tqdm.auto import tqdm
 
-from . import results_io
-from ._checks import check_real
+from ._checks import check_beta, check_choice, check_flag, check_stop_factor, check_val_batches
 from .losses import accuracy, softmax_cross_entropy
 from .optim import Optimizer
+from .result import RangeTestResult
 from .schedules import range_lrs
-from .suggest import METHODS, RunningEMA, check_beta, ema, suggest_all, suggest_lr
+from .smoothing import RunningEMA
 
 STOP_ON = ("raw", "smoothed")
 
@@ -63,11 +62,9 @@ class StopRule:
     """
 
     def __init__(self, stop_factor=4.0, stop_on="raw", smooth=0.98):
-        self.stop_factor = _check_stop_factor(stop_factor)
-        if stop_on not in STOP_ON:
-            raise ValueError(f"stop_on must be one of {STOP_ON}, got {stop_on!r}")
-        self.stop_on = stop_on
-        self.average = RunningEMA(check_beta(smooth, name="smooth"))
+        self.stop_factor = check_stop_factor("stop_factor", stop_factor)
+        self.stop_on = check_choice("stop_on", stop_on, STOP_ON)
+        self.average = RunningEMA(check_beta("smooth", smooth))
         self.best = math.inf
 
     def update(self, loss):
@@ -94,77 +91,6 @@ def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98):
         if reason is not None:
             return i + 1, reason
     return len(losses), "completed"
-
-
-@dataclass
-class RangeTestResult:
-    """What one range test recorded, step by step, and the settings it ran with.
-
-    Attributes
-    ----------
-    lrs, losses, smoothed, accuracies : ndarray of float64, shape (n,)
-        For each step actually taken: the learning rate, the raw loss of the batch (computed before
-        the update), its debiased moving average, and the batch accuracy (NaN when the labels are not
-        class indices, e.g. for regression).
-    val_losses : ndarray of float64, shape (n,), or None
-        Mean loss over the fixed validation batches after each step (NaN on a step that stopped the
-        test with a non-finite loss, since no update was made); None without ``val_batches``.
-    stop_reason : {"completed", "diverged", "non_finite"}
-    start_lr, end_lr, num_iter, mode, smooth, stop_factor, stop_on
-        The settings of the test (``num_iter`` is the configured number of steps, ``len(lrs)`` the
-        number actually taken).
-    """
-
-    lrs: np.ndarray
-    losses: np.ndarray
-    smoothed: np.ndarray
-    accuracies: np.ndarray
-    val_losses: np.ndarray | None
-    stop_reason: str
-    start_lr: float
-    end_lr: float
-    num_iter: int
-    mode: str = "exp"
-    smooth: float = 0.98
-    stop_factor: float | None = 4.0
-    stop_on: str = "raw"
-
-    SETTINGS = ("start_lr", "end_lr", "num_iter", "mode", "smooth", "stop_factor", "stop_on")
-
-    def __len__(self):
-        return len(self.lrs)
-
-    @property
-    def settings(self):
-        """The settings the test ran with, as a dict (pass them to ``lr_range_test`` to run it again)."""
-        return {name: getattr(self, name) for name in self.SETTINGS}
-
-    def suggest(self, method="sma_derivative", **options):
-        """The suggestion of one rule; see ``suggest.suggest_lr`` and ``suggest.METHODS``."""
-        return suggest_lr(self, method, **options)
-
-    def suggestions(self, **options):
-        """Every rule's suggestion at once, as a dict; see ``suggest.suggest_all``."""
-        return suggest_all(self, **options)
-
-    def plot(self, ax=None, methods=METHODS):
-        """Loss against lr (log axis) with each rule's suggestion marked; returns the Axes."""
-        from .plots import plot_range_test  # matplotlib is imported only when a plot is asked for
-
-        return plot_range_test(self, ax=ax, methods=methods)
-
-    def to_csv(self, path):
-        """Write one row per step: lr, loss, smoothed, accuracy[, val_loss]."""
-        results_io.write_csv(self, path)
-
-    def to_json(self, path):
-        """Write the whole result (arrays and settings); ``from_json`` reads it back exactly."""
-        results_io.write_json(self, path)
-
-    @classmethod
-    def from_json(cls, path):
-        """Read a result written by ``to_json``; every float comes back bit for bit."""
-        return cls(**results_io.read_json(path))
 
 
 def lr_range_test(
@@ -231,10 +157,8 @@ def lr_range_test(
         raise TypeError(f"loss must be callable, got {loss!r}")
     lrs = range_lrs(start_lr, end_lr, num_iter, mode)
     rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
-    val_batches = _check_val_batches(val_batches)
-    for name, flag in (("restore", restore), ("progress", progress)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    val_batches = check_val_batches("val_batches", val_batches)
+    restore, progress = check_flag("restore", restore), check_flag("progress", progress)
     try:
         batch_iter = iter(batches)
     except TypeError:
@@ -295,35 +219,13 @@ def lr_range_test(
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _check_stop_factor(stop_factor):
-    if stop_factor is None:
-        return None
-    stop_factor = check_real("stop_factor", stop_factor)
-    if stop_factor <= 1:
-        raise ValueError(f"stop_factor must be > 1 (or None to disable the rule), got {stop_factor!r}")
-    return stop_factor
-
-
 def check_model_and_optimizer(model, optimizer):
     """TypeError unless ``model`` looks like an MLP and ``optimizer`` is one of ours."""
-    if not (callable(model) and callable(getattr(model, "parameters", None)) and callable(getattr(model, "backward", None))):
-        raise TypeError(f"model must be callable and have parameters() and backward() (an MLP), got {type(model).__name__}")
+    if not (callable(model) and all(callable(getattr(model, name, None)) for name in ("parameters", "backward"))):
+        raise TypeError("model must be callable and have parameters() and backward() (an MLP), "
+                        f"got {type(model).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a minigrad_lr Optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
-
-
-def _check_val_batches(val_batches):
-    if val_batches is None:
-        return None
-    if isinstance(val_batches, (str, bytes)) or not hasattr(val_batches, "__len__"):
-        raise TypeError(f"val_batches must be a list of (x, y) pairs, got {type(val_batches).__name__}")
-    val_batches = list(val_batches)
-    if not val_batches:
-        raise ValueError("val_batches must hold at least one (x, y) pair, got an empty list")
-    for j, pair in enumerate(val_batches):
-        if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise TypeError(f"val_batches[{j}] must be an (x, y) pair, got {type(pair).__name__}")
-    return val_batches
 
 
 def _next_batch(batch_iter, i, num_iter):

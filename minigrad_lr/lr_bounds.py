@@ -14,7 +14,9 @@ turns a ``RangeTestResult`` into their arguments, with the rules of ``suggest``.
 import numpy as np
 
 from ._checks import check_choice, check_greater, check_positive_int
-from .suggest import NoSuggestionError, sma, suggest_lr
+from .rules import NoSuggestionError
+from .smoothing import sma
+from .suggest import suggest_lr
 
 BOUND_RULES = ("loss", "accuracy")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .suggest import METHODS, loss_change, suggest_all
+from .smoothing import loss_change
+from .suggest import METHODS, suggest_all
 
 # One colour per suggestion rule, the same in every figure.
 METHOD_COLORS = dict(zip(METHODS, ("tab:red", "tab:purple", "tab:orange", "tab:green", "tab:brown", "tab:pink")))
@@ -111,7 +112,7 @@ def plot_loss_change(result, ax=None):
     return ax
 
 
-def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, skip_end=5):
+def plot_loss_change_sma(result, ax=None, k=20, label=None, skip_start=10, skip_end=5):
     """The article's smoothed rate of change, d_i = (loss_i − loss_{i−k}) / k, with its minimum marked.
 
     The marked point is the ``sma_derivative`` suggestion: the minimum of d over the points the rule
@@ -119,9 +120,9 @@ def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, ski
     ``label`` names the curve in the legend (default: the window); call it once per result to overlay.
     """
     ax = _axes(ax)
-    change = loss_change(result.losses, sma)
-    lo, hi = max(sma, skip_start), len(change) - skip_end
-    label = f"simple moving average, k = {sma}" if label is None else label
+    change = loss_change(result.losses, k)
+    lo, hi = max(k, skip_start), len(change) - skip_end
+    label = f"simple moving average, k = {k}" if label is None else label
     (line,) = ax.plot(result.lrs[lo:hi], change[lo:hi], lw=2, label=label)
     for part in (slice(None, lo + 1), slice(hi - 1, None)):
         ax.plot(result.lrs[part], change[part], ls=":", lw=1.2, color=line.get_color())
@@ -129,7 +130,7 @@ def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, ski
     # Keep the tested lr range in view even when the curve is shorter than k and d is all NaN.
     ax.update_datalim([(result.lrs[0], 0.0), (result.lrs[-1], 0.0)])
     ax.autoscale_view()
-    suggestion = suggest_all(result, methods=("sma_derivative",), sma=sma,
+    suggestion = suggest_all(result, methods=("sma_derivative",), k=k,
                              skip_start=skip_start, skip_end=skip_end).get("sma_derivative")
     if suggestion is not None:
         ax.plot(suggestion.lr, change[suggestion.index], "o", color=line.get_color(), ms=8,
@@ -137,7 +138,7 @@ def plot_loss_change_sma(result, ax=None, sma=20, label=None, skip_start=10, ski
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("loss change per iteration")
-    ax.set_title(f"Rate of change of the loss, SMA over k = {sma} iterations\n(dotted: the ends the rule skips)")
+    ax.set_title(f"Rate of change of the loss, SMA over k = {k} iterations\n(dotted: the ends the rule skips)")
     ax.legend(fontsize="small", loc="lower left")
     ax.grid(True, which="major", alpha=0.3)
     return ax

@@ -42,7 +42,8 @@ from .losses import softmax_cross_entropy
 from .nn import MLP
 from .adaptive import Adagrad, Adam, RMSProp
 from .optim import SGD
-from .suggest import NoSuggestionError, suggest_lr
+from .rules import NoSuggestionError
+from .suggest import suggest_lr
 from .train import fit
 
 DIVERGED = 4.0  # a run ending with over 4 × its initial validation loss diverged

@@ -25,7 +25,8 @@ from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
 from .optim import Optimizer
 from .plateau import ReduceLROnPlateau
-from .suggest import METHODS, NoSuggestionError, suggest_lr
+from .rules import NoSuggestionError
+from .suggest import METHODS, suggest_lr
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pytest
 
 import minigrad_lr as mg
 from minigrad_lr.find import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, lr_search
-from minigrad_lr.suggest import Suggestion
+from minigrad_lr.rules import Suggestion
 
 
 @pytest.fixture(scope="module")

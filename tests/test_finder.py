@@ -1,17 +1,15 @@
 """The range test: stop rule, recording, exact restore, real behaviour, bad input."""
 
-import json
 import math
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import loss_curves, losses_with_non_finite
 
 import minigrad_lr as mg
 from minigrad_lr.finder import apply_stop_rule, lr_range_test
-
-from strategies import loss_curves, losses_with_non_finite
 
 OPTIMIZERS = {
     "sgd": lambda p: mg.SGD(p, lr=0.1),
@@ -43,7 +41,8 @@ def scripted_loss(values):
 
 
 def snapshot(model, optimizer):
-    return [p.data.copy() for p in model.parameters()], [p.grad.copy() for p in model.parameters()], optimizer.state_dict()
+    params = model.parameters()
+    return [p.data.copy() for p in params], [p.grad.copy() for p in params], optimizer.state_dict()
 
 
 def assert_same_state(model, optimizer, before):
@@ -323,35 +322,7 @@ def test_never_stops_below_two_over_lambda_max(seed):
     assert np.all(np.diff(result.losses[result.lrs < threshold]) <= 1e-12)
 
 
-# --- saving ---------------------------------------------------------------------------------------
-
-
-def test_json_round_trip_is_exact(tmp_path, digits):
-    X, y = digits
-    model, opt = make_setup("adam")
-    val = [(X[:50], y[:50])]
-    # With val_batches the loss is called twice per step: the training batch, then the one val batch.
-    script = [value for i in range(29) for value in (2.0 + i / 7, 3.0 - i / 11)] + [math.inf]
-    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=30, val_batches=val,
-                           loss=scripted_loss(script))
-    assert result.stop_reason == "non_finite"
-    result.to_json(tmp_path / "r.json")
-    json.loads((tmp_path / "r.json").read_text())  # standard JSON: no bare NaN or Infinity tokens
-    back = mg.RangeTestResult.from_json(tmp_path / "r.json")
-    for name in ("lrs", "losses", "smoothed", "accuracies", "val_losses"):
-        assert getattr(back, name).tobytes() == getattr(result, name).tobytes()
-    assert back.settings == result.settings and back.stop_reason == result.stop_reason
-
-
-def test_csv_has_one_row_per_step(tmp_path, digits):
-    X, y = digits
-    model, opt = make_setup("adam")
-    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=12)
-    result.to_csv(tmp_path / "r.csv")
-    rows = (tmp_path / "r.csv").read_text().splitlines()
-    assert rows[0] == "step,lr,loss,smoothed,accuracy"
-    assert len(rows) == 13
-    assert [float(v) for v in rows[5].split(",")[1:3]] == [result.lrs[4], result.losses[4]]
+# --- progress -------------------------------------------------------------------------------------
 
 
 def test_progress_bar_goes_to_stderr(capsys, digits):

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from minigrad_lr import plots
-from minigrad_lr.finder import RangeTestResult
+from minigrad_lr.result import RangeTestResult
 from minigrad_lr.schedules import range_lrs
-from minigrad_lr.suggest import METHODS, ema, loss_change, suggest_lr
+from minigrad_lr.smoothing import ema, loss_change
+from minigrad_lr.suggest import METHODS, suggest_lr
 
 matplotlib.use("Agg")
 
@@ -95,11 +96,11 @@ def test_raw_loss_change(ax):
 
 def test_sma_loss_change_marks_its_minimum(ax):
     result = make_result()
-    assert plots.plot_loss_change_sma(result, ax=ax, sma=20, label="curve") is ax
+    assert plots.plot_loss_change_sma(result, ax=ax, k=20, label="curve") is ax
     assert ax.get_xscale() == "log"
     change = loss_change(result.losses, 20)
     (dot,) = [line for line in ax.lines if line.get_marker() == "o"]
-    pick = suggest_lr(result, "sma_derivative", sma=20)
+    pick = suggest_lr(result, "sma_derivative", k=20)
     assert dot.get_xdata()[0] == pick.lr and dot.get_ydata()[0] == change[pick.index]
     window = change[20:len(change) - 5]
     assert dot.get_ydata()[0] == np.nanmin(window)  # the lowest point of the solid part
@@ -110,7 +111,7 @@ def test_sma_loss_change_marks_its_minimum(ax):
 def test_sma_loss_change_on_a_curve_shorter_than_the_window(ax):
     """Fewer points than k: nothing to mark, but the figure still draws on a log axis."""
     result = make_result(n=15)
-    plots.plot_loss_change_sma(result, ax=ax, sma=20)
+    plots.plot_loss_change_sma(result, ax=ax, k=20)
     ax.figure.canvas.draw()
     assert not [line for line in ax.lines if line.get_marker() == "o"]
     low, high = ax.get_xlim()

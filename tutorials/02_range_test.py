@@ -153,7 +153,7 @@ plot_loss_change(result, ax=ax)
 save_figure(fig, FIGURES / "fig4_loss_change_raw.png")
 
 fig, ax = plt.subplots(figsize=(7, 4.2), layout="constrained")
-plot_loss_change_sma(result, ax=ax, sma=k)
+plot_loss_change_sma(result, ax=ax, k=k)
 save_figure(fig, FIGURES / "fig5_loss_change_sma.png")
 
 # %% [markdown]

@@ -1,0 +1,122 @@
+"""What a range test recorded, and saving it: CSV for a spreadsheet, JSON for an exact round trip.
+
+JSON writes every float with Python's shortest round-tripping ``repr``, so reading it back gives the
+same bits. JSON has no NaN or infinity; they are written as the strings "NaN", "Infinity" and
+"-Infinity" so that the file stays standard JSON that any tool can parse.
+"""
+
+import csv
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .suggest import METHODS, suggest_all, suggest_lr
+
+FORMAT = "minigrad_lr.RangeTestResult"
+VERSION = 1
+ARRAYS = ("lrs", "losses", "smoothed", "accuracies", "val_losses")
+CSV_COLUMNS = {"lrs": "lr", "losses": "loss", "smoothed": "smoothed", "accuracies": "accuracy",
+               "val_losses": "val_loss"}
+NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}  # JSON's spelling of them
+
+
+@dataclass
+class RangeTestResult:
+    """What one range test recorded, step by step, and the settings it ran with.
+
+    Attributes
+    ----------
+    lrs, losses, smoothed, accuracies : ndarray of float64, shape (n,)
+        For each step actually taken: the learning rate, the raw loss of the batch (computed before
+        the update), its debiased moving average, and the batch accuracy (NaN when the labels are not
+        class indices, e.g. for regression).
+    val_losses : ndarray of float64, shape (n,), or None
+        Mean loss over the fixed validation batches after each step (NaN on a step that stopped the
+        test with a non-finite loss, since no update was made); None without ``val_batches``.
+    stop_reason : {"completed", "diverged", "non_finite"}
+    start_lr, end_lr, num_iter, mode, smooth, stop_factor, stop_on
+        The settings of the test (``num_iter`` is the configured number of steps, ``len(lrs)`` the
+        number actually taken).
+    """
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    accuracies: np.ndarray
+    val_losses: np.ndarray | None
+    stop_reason: str
+    start_lr: float
+    end_lr: float
+    num_iter: int
+    mode: str = "exp"
+    smooth: float = 0.98
+    stop_factor: float | None = 4.0
+    stop_on: str = "raw"
+
+    SETTINGS = ("start_lr", "end_lr", "num_iter", "mode", "smooth", "stop_factor", "stop_on")
+
+    def __len__(self):
+        return len(self.lrs)
+
+    @property
+    def settings(self):
+        """The settings the test ran with, as a dict (pass them to ``lr_range_test`` to run it again)."""
+        return {name: getattr(self, name) for name in self.SETTINGS}
+
+    def suggest(self, method="sma_derivative", **options):
+        """The suggestion of one rule; see ``suggest.suggest_lr`` and ``suggest.METHODS``."""
+        return suggest_lr(self, method, **options)
+
+    def suggestions(self, **options):
+        """Every rule's suggestion at once, as a dict; see ``suggest.suggest_all``."""
+        return suggest_all(self, **options)
+
+    def plot(self, ax=None, methods=METHODS):
+        """Loss against lr (log axis) with each rule's suggestion marked; returns the Axes."""
+        from .plots import plot_range_test  # matplotlib is imported only when a plot is asked for
+
+        return plot_range_test(self, ax=ax, methods=methods)
+
+    def to_csv(self, path):
+        """Write one header row, then one row per step: step, lr, loss, smoothed, accuracy[, val_loss]."""
+        columns = [name for name in ARRAYS if getattr(self, name) is not None]
+        with open(path, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["step"] + [CSV_COLUMNS[name] for name in columns])
+            for i in range(len(self.lrs)):
+                writer.writerow([i] + [repr(float(getattr(self, name)[i])) for name in columns])
+
+    def to_json(self, path):
+        """Write the whole result (arrays and settings); ``from_json`` reads it back exactly."""
+        document = {"format": FORMAT, "version": VERSION, "stop_reason": self.stop_reason, **self.settings}
+        for name in ARRAYS:
+            values = getattr(self, name)
+            document[name] = None if values is None else [_encode(v) for v in values.tolist()]
+        with open(path, "w") as f:
+            json.dump(document, f, allow_nan=False, indent=1)
+
+    @classmethod
+    def from_json(cls, path):
+        """Read a result written by ``to_json``; every float comes back bit for bit."""
+        with open(path) as f:
+            document = json.load(f)
+        if document.get("format") != FORMAT or document.get("version") != VERSION:
+            raise ValueError(f"{path!s} is not a {FORMAT} file of version {VERSION}")
+        del document["format"], document["version"]
+        for name in ARRAYS:
+            values = document[name]
+            document[name] = None if values is None else np.array([_decode(v) for v in values], dtype=np.float64)
+        return cls(**document)
+
+
+def _encode(value):
+    """A float as JSON holds it: itself if finite, else its name in ``NON_FINITE``."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _decode(value):
+    return NON_FINITE[value] if isinstance(value, str) else float(value)
