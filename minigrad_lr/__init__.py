@@ -16,10 +16,10 @@ Quick use::
 """
 
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
-from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
+from .lr_search import find_lr
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
 from .schedules import (

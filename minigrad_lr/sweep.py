@@ -36,9 +36,9 @@ from tqdm.auto import tqdm
 
 from ._checks import check_positive_int
 from .data import batches, load_digits, make_spirals, train_val_split
-from .find import lr_search
 from .finder import lr_range_test
 from .losses import softmax_cross_entropy
+from .lr_search import lr_search
 from .nn import MLP
 from .optim import SGD, Adagrad, Adam, RMSProp
 from .suggest import NoSuggestionError, suggest_lr
@@ -279,7 +279,7 @@ class RangeTestRule:
 
 
 def find_lr_rule(model, optimizer, X, y, *, epochs, batch_size, seed):
-    """``find_lr`` as a rule to be scored: (lr, training steps spent), read off ``find.lr_search``."""
+    """``find_lr`` as a rule to be scored: (lr, training steps spent), read off ``lr_search``."""
     search = lr_search(model, optimizer, X, y, epochs=epochs, batch_size=batch_size, seed=seed)
     return search.suggestion.lr, search.steps
 

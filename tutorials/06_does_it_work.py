@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.find import lr_search
+from minigrad_lr.lr_search import lr_search
 from minigrad_lr.plots import METHOD_COLORS, save_figure
 from minigrad_lr.sweep import KNOWN_RULES, lr_sweep, median_lr, regret, spread
 
