@@ -22,12 +22,13 @@ from .losses import accuracy, mse, softmax_cross_entropy
 from .lr_search import find_lr
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from .quality import suggestion_quality
 from .schedules import (
     ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
     one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
 )
 from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
-from .sweep import lr_sweep, suggestion_quality
+from .sweep import lr_sweep
 from .train import History, fit
 
 __version__ = "0.1.0"

@@ -1,17 +1,16 @@
 """``python -m minigrad_lr.bench``: the speed tables (``speed``); ``python -m minigrad_lr.bench quality``: how
-good the suggestions are (``sweep.quality_main``)."""
+good the suggestions are (``quality``)."""
 
 import sys
 
-from ..sweep import quality_main
-from . import speed
+from . import quality, speed
 
 
 def main(argv=None):
-    """Run ``quality_main`` on the arguments after ``quality`` if it comes first, else ``speed.main``."""
+    """Run ``quality.main`` on the arguments after ``quality`` if it comes first, else ``speed.main``."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["quality"]:
-        return quality_main(argv[1:])
+        return quality.main(argv[1:])
     return speed.main(argv)
 
 
