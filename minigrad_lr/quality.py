@@ -204,6 +204,7 @@ def _score_medians(quality, make_model, optimizers, data, epochs, batch_size, tr
     for o, make_optimizer in optimizers.items():
         rows = [r for r in quality.rows if r.optimizer == o]
         lrs = sorted({r.median_lr for r in rows if math.isfinite(r.median_lr)})
+        loss_at = {}  # empty when no rule suggested anything: every regret is then +inf
         if lrs:
             at = lr_sweep(make_model, make_optimizer, data, lrs, epochs=epochs, seeds=truth_seeds,
                           batch_size=batch_size, loss=loss, executor=executor, progress=progress)

@@ -61,3 +61,18 @@ def test_suggestion_quality_smoke(data):
         assert row.regret == pytest.approx(at.mean_val_loss()[0] / truth.best_val_loss - 1)
     assert quality.row("Adam", "minimum").cost <= 100 / (4 * truth.steps)  # at most the range test's 100 steps
     assert quality.row("Adam", "find_lr").cost > quality.row("Adam", "minimum").cost
+
+
+def never_suggests(model, optimizer, X, y, *, epochs, batch_size, seed):
+    """A rule that never has an answer (as a known rule on a curve that never falls)."""
+    return None, 1
+
+
+def test_a_rule_without_any_suggestion_has_infinite_regret(data):
+    """An optimizer for which no rule suggested anything: its rows get regret +inf, with no stale or missing sweep."""
+    quality = suggestion_quality(make_model, {"Adam": mg.Adam, "SGD": mg.SGD}, data, epochs=2, batch_size=8,
+                                 rules={"never": never_suggests}, seeds=range(2), truth_seeds=range(1),
+                                 grid=np.logspace(-2, 0, 2), progress=False)
+    for optimizer in ("Adam", "SGD"):
+        row = quality.row(optimizer, "never")
+        assert np.isnan(row.median_lr) and np.isnan(row.suggestions).all() and row.regret == np.inf
