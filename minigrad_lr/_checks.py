@@ -321,3 +321,51 @@ def check_skip_window(n, skip_start, skip_end):
     skip_start = check_positive_int("skip_start", skip_start, minimum=0)
     skip_end = check_positive_int("skip_end", skip_end, minimum=0)
     return skip_start, n - skip_end
+
+
+# --- sweeps and find_lr -----------------------------------------------------------------------
+
+
+def check_callable(name, value):
+    """Return ``value`` if it can be called (a loss, a model factory, ...); TypeError naming it otherwise."""
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {value!r}")
+    return value
+
+
+def check_train_val(name, data):
+    """Return ``data`` if it is a tuple or list ``(X_train, y_train, X_val, y_val)``; TypeError otherwise."""
+    if not (isinstance(data, (tuple, list)) and len(data) == 4):
+        raise TypeError(f"{name} must be a tuple (X_train, y_train, X_val, y_val), got {type(data).__name__}"
+                        + (f" of length {len(data)}" if isinstance(data, (tuple, list)) else ""))
+    return data
+
+
+def check_lr_grid(name, value):
+    """Return ``value`` as a non-empty 1-D float64 array of finite learning rates > 0 (a sweep's grid)."""
+    try:
+        lrs = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 1-D array of learning rates, got {type(value).__name__}") from None
+    if lrs.ndim != 1 or lrs.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {lrs.shape}")
+    if not np.all(np.isfinite(lrs) & (lrs > 0)):
+        raise ValueError(f"{name} must be finite and > 0, got {lrs.tolist()}")
+    return lrs
+
+
+def check_seeds(name, value):
+    """Return ``value`` as a non-empty tuple of Python ints >= 0; TypeError for a single int (use range(n))."""
+    if isinstance(value, (numbers.Integral, str, bytes)):
+        raise TypeError(f"{name} must be a sequence of ints such as range(5), got {value!r}")
+    seeds = tuple(check_positive_int(f"{name}[{i}]", seed, minimum=0) for i, seed in enumerate(value))
+    if not seeds:
+        raise ValueError(f"{name} must hold at least one seed, got an empty sequence")
+    return seeds
+
+
+def check_executor(name, value):
+    """Return ``value`` if it is None or has a ``submit`` method (a ``concurrent.futures.Executor``)."""
+    if value is not None and not callable(getattr(value, "submit", None)):
+        raise TypeError(f"{name} must be a concurrent.futures.Executor (with submit), got {type(value).__name__}")
+    return value

@@ -16,17 +16,15 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
-
+from .adaptive import Adagrad, Adam, RMSProp
 from .data import batches, load_digits, load_mnist, make_spirals
 from .finder import lr_range_test
 from .nn import MLP
-from .adaptive import Adagrad, Adam, RMSProp
 from .optim import SGD
 from .suggest import METHODS, suggest_all
 
 # How each optimizer is built; the lr given here is overwritten by the range test at every step.
-OPTIMIZERS = {
+DEMO_OPTIMIZERS = {
     "sgd": ("SGD, momentum 0.9", lambda params: SGD(params, lr=1e-3, momentum=0.9)),
     "adam": ("Adam", lambda params: Adam(params)),
     "rmsprop": ("RMSProp", lambda params: RMSProp(params)),
@@ -36,15 +34,18 @@ DEFAULT_OPTIMIZERS = ("adam", "sgd")
 
 
 def parse_args(argv=None):
+    """The parsed arguments, checked (exit 2 with argparse's message when one is bad), and the parser."""
     parser = argparse.ArgumentParser(
         prog="python -m minigrad_lr.demo",
         description="Run the learning-rate range test and print every rule's suggestion.",
     )
-    parser.add_argument("--optimizer", choices=[*OPTIMIZERS, "all"], default=None,
+    parser.add_argument("--optimizer", choices=[*DEMO_OPTIMIZERS, "all"], default=None,
                         help="which optimizer to test (default: adam and sgd)")
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--data", choices=["digits", "spirals"], default="digits", help="bundled data (default: digits)")
-    source.add_argument("--mnist", metavar="DIR", help="a folder with MNIST's IDX files (train-images-idx3-ubyte[.gz], ...)")
+    source.add_argument("--data", choices=["digits", "spirals"], default="digits",
+                        help="bundled data (default: digits)")
+    source.add_argument("--mnist", metavar="DIR",
+                        help="a folder with MNIST's IDX files (train-images-idx3-ubyte[.gz], ...)")
     parser.add_argument("--start-lr", type=float, default=1e-7, help="lr of the first step (default: 1e-7)")
     parser.add_argument("--end-lr", type=float, default=10.0, help="lr of the last step (default: 10)")
     parser.add_argument("--num-iter", type=int, default=100, help="number of mini-batches (default: 100)")
@@ -94,7 +95,7 @@ def print_table(results, method):
         print(f"  {name:<18} " + (f"lr = {pick.lr:.3g}" if pick else "no suggestion on this curve"))
 
 
-def save_figure(results, method, out, show):
+def save_demo_figure(results, method, out, show):
     """Loss vs lr for every optimizer (left) and the SMA derivative of each (right); returns the path."""
     import matplotlib
 
@@ -119,10 +120,12 @@ def save_figure(results, method, out, show):
 
 
 def has_display():
+    """Whether a window can open: macOS and Windows always, elsewhere only with an X11 or Wayland display."""
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv=None):
+    """``python -m minigrad_lr.demo``: range tests, the table of suggestions, the figure; returns 0."""
     args, parser = parse_args(argv)
     try:
         X, y, data_name = load_data(args)
@@ -131,13 +134,16 @@ def main(argv=None):
     if args.batch_size > len(X):
         parser.error(f"--batch-size {args.batch_size} is larger than the data ({len(X)} samples)")
     sizes = [X.shape[1], 64, 64, int(y.max()) + 1]
-    chosen = list(OPTIMIZERS) if args.optimizer == "all" else [args.optimizer] if args.optimizer else list(DEFAULT_OPTIMIZERS)
+    if args.optimizer == "all":
+        chosen = list(DEMO_OPTIMIZERS)
+    else:
+        chosen = [args.optimizer] if args.optimizer else list(DEFAULT_OPTIMIZERS)
     print(f"Range test on {data_name} ({len(X)} samples), MLP {'-'.join(map(str, sizes))}, batch {args.batch_size}, "
           f"lr {args.start_lr:g} -> {args.end_lr:g} in {args.num_iter} steps, seed {args.seed}")
 
     results = {}
     for key in chosen:
-        label, make_optimizer = OPTIMIZERS[key]
+        label, make_optimizer = DEMO_OPTIMIZERS[key]
         model = MLP(sizes, activation="relu", seed=args.seed)
         optimizer = make_optimizer(model.parameters())
         stream = batches(X, y, batch_size=args.batch_size, shuffle=True, seed=args.seed)
@@ -148,7 +154,7 @@ def main(argv=None):
     show = args.show and has_display()
     if args.show and not show:
         print("\n--show: no display found, so no window is opened.")
-    path = save_figure(results, args.method, args.out, show)
+    path = save_demo_figure(results, args.method, args.out, show)
     print(f"\nFigure: {path}")
     return 0
 

@@ -48,8 +48,8 @@ def numerical_gradient(f, x, h=1e-5):
     ``h`` of an entry break the approximation; keep inputs away from them.
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError(f"x must be a float64 ndarray (float32 is too coarse for finite differences), got {type(x).__name__} "
-                        f"of dtype {getattr(x, 'dtype', None)}")
+        raise TypeError("x must be a float64 ndarray (float32 is too coarse for finite differences), "
+                        f"got {type(x).__name__} of dtype {getattr(x, 'dtype', None)}")
     h = check_real("h", h)
     if h <= 0:
         raise ValueError(f"h must be > 0, got {h!r}")

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import loss_curves, losses_with_non_finite
 
 import minigrad_lr as mg
 from minigrad_lr.finder import apply_stop_rule, lr_range_test
+
+from strategies import loss_curves, losses_with_non_finite
 
 OPTIMIZERS = {
     "sgd": lambda p: mg.SGD(p, lr=0.1),

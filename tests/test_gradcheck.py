@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minigrad_lr.gradcheck import check_layer, numerical_gradient, rel_error
+
 from strategies import arrays
 
 # Moderate floats without subnormals: scaling a subnormal by c is not exact, which would make

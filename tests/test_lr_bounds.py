@@ -7,10 +7,10 @@ where we say, so that the expected bounds can be read off by hand.
 import numpy as np
 import pytest
 
-from minigrad_lr.result import RangeTestResult
 from minigrad_lr.lr_bounds import cyclic_bounds, one_cycle_max_lr
-from minigrad_lr.schedules import range_lrs
+from minigrad_lr.result import RangeTestResult
 from minigrad_lr.rules import NoSuggestionError
+from minigrad_lr.schedules import range_lrs
 from minigrad_lr.suggest import suggest_lr
 
 

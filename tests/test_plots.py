@@ -43,7 +43,8 @@ def test_gradient_descent_draws_the_iterates(ax):
     assert "lr < 1/a = 0.5: monotone" in ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
 
-@pytest.mark.parametrize("lr, regime", [(0.2, "lr < 1/a = 0.5: monotone"), (0.7, "0.5 < lr < 2/a = 1: oscillates, converges"),
+@pytest.mark.parametrize("lr, regime", [(0.2, "lr < 1/a = 0.5: monotone"),
+                                        (0.7, "0.5 < lr < 2/a = 1: oscillates, converges"),
                                         (1.2, "lr > 2/a = 1: diverges")])
 def test_gradient_descent_names_the_regime(ax, lr, regime):
     """With a = 2 the thresholds are 1/a = 0.5 and 2/a = 1."""

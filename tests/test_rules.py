@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import finite_losses, integer_curves, loss_curves, losses_with_non_finite, lrs_for, range_test_curves
 
 from minigrad_lr.rules import (
     NoSuggestionError,
@@ -20,6 +19,8 @@ from minigrad_lr.rules import (
     steepest,
     valley,
 )
+
+from strategies import finite_losses, integer_curves, loss_curves, losses_with_non_finite, lrs_for, range_test_curves
 
 RULES = {"sma_derivative": sma_derivative, "steepest": steepest, "steep": steep,
          "minimum": minimum, "valley": valley, "slide": slide}

@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import finite_losses, integer_curves, loss_curves, losses_with_non_finite
 
 from minigrad_lr.smoothing import RunningEMA, ema, loss_change, sma
+
+from strategies import finite_losses, integer_curves, loss_curves, losses_with_non_finite
 
 betas = st.floats(min_value=0.0, max_value=0.999)
 

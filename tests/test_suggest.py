@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import loss_curves, losses_with_non_finite, lrs_for, range_test_curves
 
 from minigrad_lr.rules import NoSuggestionError, minimum, slide, steep, valley
 from minigrad_lr.suggest import METHODS, suggest_all, suggest_lr
+
+from strategies import loss_curves, losses_with_non_finite, lrs_for, range_test_curves
 
 FASTAI_RULES = {"steep": steep, "minimum": minimum, "valley": valley, "slide": slide}
 

@@ -24,7 +24,11 @@ import numpy as np
 
 import minigrad_lr as mg
 from minigrad_lr.plots import (
-    plot_loss_change, plot_loss_change_sma, plot_lr_schedule, plot_range_test, save_figure,
+    plot_loss_change,
+    plot_loss_change_sma,
+    plot_lr_schedule,
+    plot_range_test,
+    save_figure,
 )
 
 SEED = 0  # the one seed behind the weights and the order of the batches

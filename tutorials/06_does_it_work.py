@@ -39,9 +39,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.find import lr_search
+from minigrad_lr.lr_search import lr_search
 from minigrad_lr.plots import METHOD_COLORS, save_figure
-from minigrad_lr.sweep import KNOWN_RULES, lr_sweep, median_lr, regret, spread
+from minigrad_lr.quality import KNOWN_RULES
+from minigrad_lr.sweep import lr_sweep, median_lr, regret, spread
 
 TRUTH_SEEDS = (0, 1, 2)  # each seed sets the initial weights and the order of the batches of one run
 RULE_SEEDS = (0, 1, 2)  # each rule runs once from each of these seeds

@@ -1,50 +1,37 @@
-"""find_lr: suggest, then verify — a learning rate for a given training budget, checked by short training runs.
+"""find_lr: suggest, then verify: a learning rate for a given training budget, checked by short training runs.
 
-The rules of ``suggest`` read one curve, and each of them is off by a factor of ten or more with some
-optimizer: every known rule has a worst-case regret above 30% on the bundled digits alone, most above
-100% (``python -m minigrad_lr.bench quality``). ``find_lr`` spends about 14% of the training steps of
-a 25-point sweep to check its candidates by training:
+Each rule of ``suggest`` reads one curve, and each of them is off by a factor of ten or more with some
+optimizer (``python -m minigrad_lr.bench quality`` measures it). ``find_lr`` checks its candidates by
+training instead:
 
-1. **Hold out** 20% of the training data (at most 2,000 samples, seeded): every score below is a loss
-   on data no run trains on.
+1. **Hold out** 20% of the training data (at most ``MAX_HELD_OUT`` = 2,000 samples, seeded): every score
+   below is a loss on data no run trains on.
 2. **Range test** on the rest, 1e-7 → 10 with 8 steps per decade (65 steps, fewer when the loss runs
-   away; raw-loss stop rule). Its *anchor* is the lr at the minimum of the smoothed loss: the top of the
-   useful range. If the smoothed loss never falls 10% below its start, that minimum says nothing: the
-   curve fell and blew up within a few steps, faster than the moving average follows (RMSProp, often),
-   or it is flat (a trained model). The anchor is then the last lr tested ÷ 3, below the blow-up.
-3. **Eight candidates**, evenly spaced in log lr from anchor/100 to anchor × 10^0.45, 0.35 decade
-   apart. Over the 4 tasks × 4 optimizers × 5 seeds of the benchmark, the best grid lr for the whole
-   budget lay between 1.8 decades below and 0.35 above the anchor (median: 0.65 below).
-4. **Successive halving** (Jamieson & Talwalkar 2016; Hyperband, Li et al. 2018). Every run starts from
-   the same weights and optimizer state and reads the same batches, so that only the lr differs.
-   Train all eight to 1/8 of the budget, keep the best 4; train those on to 3/8, keep 3; train those on
-   to 3/4. Most steps go to the few candidates that matter, trained long enough to be ranked as full
-   runs would be (the issue's prototype found that a ranking after 1/8 of the budget alone picked lrs
-   a decade too high).
+   away; raw-loss stop rule). Its **anchor** (``anchor_lr``) is the lr at the minimum of the smoothed
+   loss, the top of the useful range; if the smoothed loss never fell 10%, a little below where the
+   test stopped.
+3. **Eight candidates** (``CANDIDATES``), evenly spaced in log lr from anchor/100 to anchor × 10^0.45,
+   0.35 decade apart: the best lr for a whole training budget lies below the top of the range test's
+   useful range, rarely above it.
+4. **Successive halving** (``PLAN``; Jamieson & Talwalkar 2016, Hyperband). Every run starts from the
+   same weights and optimizer state and reads the same batches, so that only the lr differs. Train all
+   eight to 1/8 of the budget, keep the best 4; train those on to 3/8, keep 3; train those on to 3/4.
+   Most steps go to the few candidates that matter, trained long enough to be ranked as full runs
+   would be: a ranking after 1/8 of the budget alone favours lrs that are too high.
 5. **Scores averaged over time.** A candidate's score in a round is its held-out loss averaged over
-   8 readings spread over the second half of the round. At a high lr the loss jumps from step to step;
-   a single reading at the end rewards whichever candidate happens to sit on a low jump, and as the
-   riskiest lrs jump most, the pick drifted high: on the spirals with Adam, regret 35–40% with one
-   reading, 13–20% with eight (4 readings were in between).
-6. **Ties.** The finalists whose score is within 10% of the best are tied: the readings cannot tell
-   them apart. ``find_lr`` returns the geometric mean of their lrs, the middle of the flat bottom of
-   the curve, instead of letting noise choose. With a 3% tolerance the pick still wandered from seed to
-   seed (spread up to 0.34 decade, a regret of 37% once); 6%, 10% and 15% gave nearly the same results.
+   ``READINGS`` = 8 readings spread over the second half of the round. At a high lr the loss jumps
+   from step to step; a single reading at the end rewards whichever candidate sits on a low jump.
+6. **Ties.** The finalists whose score is within ``TIE`` = 10% of the best cannot be told apart:
+   ``find_lr`` returns the geometric mean of their lrs, the middle of the flat bottom of the curve,
+   instead of letting noise choose.
 
-Measured on four tasks × four optimizers, 5 seeds each, against a 25-point sweep with 6 seeds
-(``python -m minigrad_lr.bench quality``; tables in the README): with seeds 0–4, regret of the median
-suggestion at worst 12%, median 3%, 15 of 16 pairs within 10%, spread over seeds at most 0.22 decade,
-14.7% of the sweep's training steps (range test included). Seeds 5–9 and 10–14 gave worst regrets of
-12% and 18% and spreads of 0.21 and 0.33 (one seed of fifteen on the spirals with Adam). In wall-clock
-time the (at most 120) held-out readings add a few points: 15–21% of the sweep's time on these
-small tasks. The ground truth is itself noisy at this level: the best grid lr of 3 seeds, scored on
-3 others, has a regret of up to 45% on the spirals with SGD.
+``python -m minigrad_lr.bench quality`` measures its regret, spread and cost (about 14% of the training
+steps of a 25-point sweep) on four tasks × four optimizers; the README shows the tables.
 
-Where it still fails: on a *trained* model the range test's losses are small and noisy; the raw stop
-rule can fire on one unlucky batch at lr ≈ 1e-7 (tutorial 4), all eight candidates are then tiny and
-tie, and ``find_lr`` returns an lr that barely changes the weights (on the digits after 10 epochs:
-regret 2% for 2 more epochs, 11% for 5). Re-running the finder late in training is better done with
-``lr_range_test(..., stop_on="smoothed")`` and reading where the loss blows up.
+Where it fails: on a *trained* model the range test's losses are small and noisy, the raw stop rule
+can fire on one unlucky batch at lr ≈ 1e-7 (tutorial 4), all eight candidates are then tiny and tie,
+and ``find_lr`` returns an lr that barely changes the weights. Late in training, run
+``lr_range_test(..., stop_on="smoothed")`` instead and read where the loss blows up.
 
 References
 ----------
@@ -58,8 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_positive_int, check_real
-from ._checks import check_data
+from ._checks import check_callable, check_data, check_positive_int
 from .data import batches, train_val_split
 from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
@@ -83,7 +69,7 @@ class LRSearch:
         ``lr`` the answer; ``index`` the best finalist's position in ``candidates``; ``loss`` its score.
     range_test : RangeTestResult
     anchor : float
-        The lr at the smoothed loss's minimum (or the fallback, see the module docstring).
+        The lr at the smoothed loss's minimum (or the fallback below a blow-up, see ``anchor_lr``).
     candidates : ndarray, shape (8,)
     rounds : list of (steps, ndarray of candidate indices, ndarray of scores)
         For each round: how many steps every surviving run had taken by its end, which candidates
@@ -149,8 +135,7 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     seed = check_positive_int("seed", seed, minimum=0)
-    if not callable(loss):
-        raise TypeError(f"loss must be callable, got {loss!r}")
+    check_callable("loss", loss)
     X_fit, y_fit, X_held, y_held = train_val_split(X, y, fraction=0.2, seed=seed, max_val=MAX_HELD_OUT)
     if batch_size > len(X_fit):
         raise ValueError(f"batch_size must be <= {len(X_fit)}, the samples find_lr trains on "

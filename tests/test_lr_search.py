@@ -1,4 +1,4 @@
-"""Tests of find.py: find_lr leaves everything as it was, is reproducible, counts its steps, rejects bad input."""
+"""Tests of lr_search.py: find_lr leaves everything as it was, is reproducible, counts its steps, rejects bad input."""
 
 import math
 from types import SimpleNamespace
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad_lr as mg
-from minigrad_lr.find import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, lr_search
+from minigrad_lr.lr_search import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, lr_search
 from minigrad_lr.rules import Suggestion
 
 

@@ -1,0 +1,18 @@
+"""``python -m minigrad_lr.bench``: the speed tables (``speed``); ``python -m minigrad_lr.bench quality``: how
+good the suggestions are (``quality``)."""
+
+import sys
+
+from . import quality, speed
+
+
+def main(argv=None):
+    """Run ``quality.main`` on the arguments after ``quality`` if it comes first, else ``speed.main``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["quality"]:
+        return quality.main(argv[1:])
+    return speed.main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
