@@ -83,16 +83,27 @@ def load_data(args):
 
 
 def print_table(results, method):
-    """One row per optimizer, one column per rule; '-' where a rule cannot suggest anything."""
+    """One row per optimizer, one column per rule; '-' where a rule refuses, with its reason below."""
     print(f"\n{'optimizer':<18} {'steps':>5}  {'stopped':<10} " + " ".join(f"{m:>14}" for m in METHODS))
+    refusals = []
     for name, result in results.items():
         picks = suggest_all(result)
-        cells = " ".join(f"{picks[m].lr:>14.3g}" if m in picks else f"{'-':>14}" for m in METHODS)
+        cells = " ".join(f"{picks[m].lr:>14.3g}" if picks[m] else f"{'-':>14}" for m in METHODS)
         print(f"{name:<18} {len(result):>5}  {result.stop_reason:<10} {cells}")
+        refusals += [(name, refusal) for refusal in picks.values() if not refusal]
+    if refusals:
+        print("\n'-': the rule refused to answer on that curve, because")
+        reasons = {}  # (optimizer, reason) -> the rules that gave it: a curve that never fell, all six
+        for name, refusal in refusals:
+            reason = refusal.reason.split(": ", 1)[-1]  # without the leading "<method>: "
+            reasons.setdefault((name, reason), []).append(refusal.method)
+        for (name, reason), methods in reasons.items():
+            which = "every rule" if len(methods) == len(METHODS) else ", ".join(methods)
+            print(f"  {name}, {which}: {reason}")
     print(f"\nSuggested (the {method} rule):")
     for name, result in results.items():
-        pick = suggest_all(result, methods=(method,)).get(method)
-        print(f"  {name:<18} " + (f"lr = {pick.lr:.3g}" if pick else "no suggestion on this curve"))
+        pick = suggest_all(result, methods=(method,))[method]
+        print(f"  {name:<18} " + (f"lr = {pick.lr:.3g}" if pick else "no suggestion (see above)"))
 
 
 def save_demo_figure(results, method, out, show):

@@ -13,6 +13,7 @@ and save them. Learning-rate axes are logarithmic everywhere.
 +  ``save_figure``            write a figure for the tutorials: save, show when interactive, close
 """
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -78,17 +79,23 @@ def plot_range_test(result, ax=None, methods=METHODS, raw=True):
     """Loss against learning rate (log axis), the smoothed curve on top, each rule's pick a dashed line.
 
     Rules that pick the same lr share one line and one legend entry ("steepest, steep: 0.61"); rules
-    that cannot make a suggestion on this curve (they raise ValueError) are left out of the legend.
+    that refuse to answer on this curve share a legend entry with the start of their reason
+    ("valley, slide: no answer, ...", "every rule: no answer, ..." on a curve that never fell).
     """
     ax = _axes(ax)
     if raw:
         ax.plot(result.lrs, result.losses, color="0.7", lw=1, label="loss (raw)")
     ax.plot(result.lrs, result.smoothed, color="tab:blue", lw=2, label=f"loss (smoothed, β={result.smooth:g})")
-    by_lr = {}  # lr -> the rules that picked it, in the order of ``methods``
+    by_lr, by_reason = {}, {}  # lr (or reason) -> the rules that picked it (gave it), in the order of methods
     for method, s in suggest_all(result, methods=methods).items():
-        by_lr.setdefault(s.lr, []).append(method)
+        if s:
+            by_lr.setdefault(s.lr, []).append(method)
+        else:
+            by_reason.setdefault(s.reason.split(": ", 1)[-1], []).append(method)  # without "<method>: "
     for lr, names in by_lr.items():
         ax.axvline(lr, color=METHOD_COLORS[names[0]], ls="--", lw=1.2, label=f"{', '.join(names)}: {lr:.2g}")
+    for reason, names in by_reason.items():
+        _legend_note(ax, "every rule" if len(names) == len(METHODS) else ", ".join(names), reason)
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("training loss")
@@ -131,10 +138,12 @@ def plot_loss_change_sma(result, ax=None, k=20, label=None, skip_start=10, skip_
     ax.update_datalim([(result.lrs[0], 0.0), (result.lrs[-1], 0.0)])
     ax.autoscale_view()
     suggestion = suggest_all(result, methods=("sma_derivative",), k=k,
-                             skip_start=skip_start, skip_end=skip_end).get("sma_derivative")
-    if suggestion is not None:
+                             skip_start=skip_start, skip_end=skip_end)["sma_derivative"]
+    if suggestion:
         ax.plot(suggestion.lr, change[suggestion.index], "o", color=line.get_color(), ms=8,
                 markeredgecolor="black", label=f"minimum: lr = {suggestion.lr:.2g}")
+    else:
+        _legend_note(ax, "sma_derivative", suggestion.reason.split(": ", 1)[-1])
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("loss change per iteration")
@@ -169,9 +178,11 @@ def plot_range_tests(results, ax=None, method="sma_derivative"):
     ax = _axes(ax)
     for label, result in results.items():
         (line,) = ax.plot(result.lrs, result.smoothed, lw=2, label=label)
-        suggestion = suggest_all(result, methods=(method,)).get(method)
-        if suggestion is not None:
+        suggestion = suggest_all(result, methods=(method,))[method]
+        if suggestion:
             ax.plot(suggestion.lr, result.smoothed[suggestion.index], "o", color=line.get_color(), ms=7)
+        else:
+            _legend_note(ax, label, suggestion.reason.split(": ", 1)[-1])
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
     ax.set_ylabel("training loss (smoothed)")
@@ -196,6 +207,11 @@ def save_figure(fig, path, dpi=110):
         plt.show()
     plt.close(fig)
     return path
+
+
+def _legend_note(ax, who, reason):
+    """A legend entry without a line for a refusal: who refused, and the start of the reason."""
+    ax.plot([], [], " ", label=textwrap.shorten(f"{who}: no answer, {reason}", width=80, placeholder=" ..."))
 
 
 def _clip_to_curve(ax, losses):

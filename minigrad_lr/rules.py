@@ -55,8 +55,33 @@ class Suggestion:
     loss: float
 
 
+    def __float__(self):
+        return self.lr
+
+
 class NoSuggestionError(ValueError):
     """A rule cannot suggest anything on this curve (too short, flat, never falls, all NaN)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A rule's refusal to suggest anything, and why: what ``suggest_all`` gives for that rule.
+
+    Attributes
+    ----------
+    method : str
+    reason : str
+        The message of the ``NoSuggestionError`` the rule raised.
+    lr : None
+        There is no learning rate: ``if suggestion:`` is False for a refusal.
+    """
+
+    method: str
+    reason: str
+    lr: None = None
+
+    def __bool__(self):
+        return False
 
 
 # --- the rules, in the order of the table in ``suggest`` ----------------------------------------------

@@ -25,8 +25,9 @@ from ._checks import check_beta, check_curve, check_positive_int
 class RunningEMA:
     """The debiased exponential moving average, fed one loss at a time (as the range test records).
 
-    ``update(loss_i)`` returns ``a_i / (1 − β^(i+1))`` with ``a_i = β a_{i−1} + (1 − β) loss_i``,
-    ``a_{−1} = 0``; the values are bit for bit those of ``ema`` on the whole sequence.
+    ``update(loss_i)`` returns ``s_i = s_{i−1} + w_i (loss_i − s_{i−1})`` with ``w_i = (1 − β)/(1 − β^(i+1))``
+    and ``s_{−1} = 0``: the debiased average of ``ema``'s Notes, in the form that keeps a constant
+    exactly constant (``ema`` is this class run over a whole curve).
 
     Parameters
     ----------
@@ -36,16 +37,18 @@ class RunningEMA:
 
     def __init__(self, beta=0.98):
         self.beta = check_beta("beta", beta)
-        self.average = 0.0
-        self.power = 1.0  # β^(i+1) after update i, by repeated multiplication as in ``ema``
+        self.value = 0.0  # s_{i−1}
+        self.power = 1.0  # β^i, by repeated multiplication
 
     def update(self, loss):
         """Feed one loss; return the debiased average of every loss so far (a Python float)."""
+        loss = float(loss)
         if self.beta == 0:
-            return float(loss)
-        self.average = self.beta * self.average + (1 - self.beta) * float(loss)
-        self.power *= self.beta
-        return self.average / (1 - self.power)
+            return loss
+        self.power *= self.beta  # β^(i+1)
+        weight = (1 - self.beta) / (1 - self.power)  # w_i: 1 for the first loss, then down towards 1 − β
+        self.value += weight * (loss - self.value)  # s_i = s_{i−1} + w_i (loss_i − s_{i−1})
+        return self.value
 
 
 def ema(losses, beta=0.98):
@@ -63,25 +66,24 @@ def ema(losses, beta=0.98):
 
     Notes
     -----
-    ``a_i = β a_{i−1} + (1 − β) loss_i`` with ``a_{−1} = 0``, and ``out_i = a_i / (1 − β^(i+1))``.
-    Without the division the average would start near 0 (it starts from ``a_{−1} = 0``); dividing by
+    fastai's form: ``a_i = β a_{i−1} + (1 − β) loss_i`` with ``a_{−1} = 0``, and
+    ``out_i = a_i / (1 − β^(i+1))``. Without the division the average would start near 0; dividing by
     the sum of the weights, ``(1 − β) Σ_j β^j = 1 − β^(i+1)``, makes ``out_i`` a weighted mean of
-    ``loss_0 … loss_i``: ``out_0 = loss_0``, and a constant stays constant. As in Adam's bias
-    correction. A NaN poisons every later value, as in fastai; the range test stops at the first one.
+    ``loss_0 … loss_i`` with ``out_0 = loss_0``, as in Adam's bias correction.
+
+    Computed here in the equivalent incremental form ``out_i = out_{i−1} + w_i (loss_i − out_{i−1})``,
+    ``w_i = (1 − β)/(1 − β^(i+1))`` (``RunningEMA``): the same numbers up to rounding, and a constant
+    stays exactly constant (fastai's form drifts from it in the last bits, which a rule looking for a
+    fall would read as one). A NaN poisons every later value, as in fastai; the range test stops at the
+    first one.
 
     References
     ----------
     fastai ``AvgSmoothLoss`` and ``Recorder.smooth_loss``; Kingma & Ba, Adam (2015), §3.
     """
-    beta = check_beta("beta", beta)
+    average = RunningEMA(beta)
     losses = check_curve("losses", losses)
-    if beta == 0:
-        return losses.copy()
-    a, averages = 0.0, []
-    for loss in losses.tolist():  # a loop over Python floats: each a_i needs a_{i−1}
-        a = beta * a + (1 - beta) * loss
-        averages.append(a)
-    return np.array(averages) / (1 - np.cumprod(np.full(losses.size, beta)))
+    return np.array([average.update(loss) for loss in losses.tolist()], dtype=np.float64)
 
 
 def sma(x, window):

@@ -76,16 +76,19 @@ def test_range_test_marks_every_rule(ax):
     np.testing.assert_array_equal(ax.lines[1].get_ydata(), result.smoothed)
 
 
-def test_range_test_leaves_out_rules_that_cannot_answer(ax):
-    """On a rising curve only the rules that do not need a fall appear."""
+def test_range_test_shows_each_refusal_in_the_legend(ax):
+    """On a rising curve every rule refuses (the loss never fell): each has a legend entry saying so,
+    and no suggestion line is drawn."""
     n = 50
     lrs = range_lrs(1e-4, 1.0, n)
     losses = np.linspace(1.0, 2.0, n)
     result = RangeTestResult(lrs=lrs, losses=losses, smoothed=losses, accuracies=np.full(n, np.nan),
                              val_losses=None, stop_reason="completed", start_lr=1e-4, end_lr=1.0, num_iter=n)
     plots.plot_range_test(result, ax=ax)
-    labels = " ".join(text.get_text() for text in ax.get_legend().get_texts())
-    assert "sma_derivative" not in labels and "steepest" not in labels
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert any(label.startswith("every rule: no answer, the mean loss of 5 batches fell by only 0.0%")
+               for label in labels), labels
+    assert not any(line.get_linestyle() == "--" for line in ax.get_lines())
 
 
 def test_raw_loss_change(ax):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minigrad_lr.rules import NoSuggestionError, minimum, slide, steep, valley
+from minigrad_lr.rules import NoSuggestionError, Refusal, minimum, slide, steep, valley
 from minigrad_lr.suggest import METHODS, suggest_all, suggest_lr
 
 from strategies import loss_curves, losses_with_non_finite, lrs_for, range_test_curves
@@ -37,7 +37,7 @@ def result_of(losses, smoothed=None, num_iter=None, val_losses=None):
        st.integers(1, 300))
 def test_fastai_rules_read_the_cut_curve(method, smoothed, num_iter):
     """Property: a fastai rule on a result = the rule on smoothed[num_iter//10 : n−5] cut before the first
-    non-finite loss, with the index shifted by num_iter//10."""
+    non-finite loss, with the index shifted by num_iter//10 (min_drop=0: the raw losses are a stand-in)."""
     result = result_of(np.ones(len(smoothed)), smoothed, num_iter=num_iter)
     start = num_iter // 10
     stop = max(start, len(smoothed) - 5)
@@ -49,9 +49,9 @@ def test_fastai_rules_read_the_cut_curve(method, smoothed, num_iter):
         expected = FASTAI_RULES[method](result.lrs[start:stop], smoothed[start:stop])
     except NoSuggestionError:
         with pytest.raises(NoSuggestionError, match=method):
-            suggest_lr(result, method)
+            suggest_lr(result, method, min_drop=0)
         return
-    got = suggest_lr(result, method)
+    got = suggest_lr(result, method, min_drop=0)
     assert (got.index, got.lr, got.loss) == (expected.index + start, expected.lr, expected.loss)
 
 
@@ -60,9 +60,9 @@ def test_suggest_lr_minimum_skips_both_ends_and_stops_at_nan():
     smoothed = (np.arange(100) - 50.0) ** 2 + 10.0
     smoothed[5], smoothed[97] = 0.0, 0.0   # skipped ends
     result = result_of(np.ones(100), smoothed, num_iter=100)
-    assert suggest_lr(result, "minimum").index == 50
+    assert suggest_lr(result, "minimum", min_drop=0).index == 50
     smoothed[45] = np.nan                   # cut: only points 10 … 44 remain
-    assert suggest_lr(result, "minimum").index == 44
+    assert suggest_lr(result, "minimum", min_drop=0).index == 44
 
 
 def test_suggest_lr_sma_derivative_reads_raw_losses_on_the_whole_curve():
@@ -79,8 +79,8 @@ def test_suggest_lr_steepest_reads_smoothed_with_its_own_skips():
     i = np.arange(100)
     smoothed = 5.0 - 0.01 * i - 2.0 * (i >= 41) - 1.0 * (i >= 71)  # a big cliff after 40, a smaller one after 70
     result = result_of(np.linspace(1.0, 3.0, 100), smoothed, num_iter=1000)
-    assert suggest_lr(result, "steepest").index == 40
-    assert suggest_lr(result, "steepest", skip_start=50).index == 70
+    assert suggest_lr(result, "steepest", min_drop=0).index == 40
+    assert suggest_lr(result, "steepest", skip_start=50, min_drop=0).index == 70
 
 
 def test_suggest_lr_use_val_reads_validation_losses():
@@ -112,10 +112,18 @@ def test_suggest_lr_bad_input():
         suggest_lr(result, skip_start=100)  # window longer than the curve: "no suggestion", saying why
 
 
-def test_suggest_all_keeps_only_rules_that_suggest():
-    """Known answer: on a flat curve only minimum and slide can answer; the others are left out."""
+def test_suggest_all_gives_every_refusal_with_its_reason():
+    """Known answer: on a flat curve every rule refuses, saying the loss fell by 0.0%; without the
+    min_drop check (min_drop=0) only minimum and slide can answer, and the others say why not."""
     result = result_of(np.full(100, 2.0))
-    assert list(suggest_all(result)) == ["minimum", "slide"]
+    picks = suggest_all(result)
+    assert list(picks) == list(METHODS)
+    for method, refusal in picks.items():
+        assert isinstance(refusal, Refusal) and not refusal and refusal.lr is None and refusal.method == method
+        assert refusal.reason.startswith(f"{method}: the mean loss of 5 batches fell by only 0.0% (from 2 ")
+    picks = suggest_all(result, min_drop=0)
+    assert [m for m, s in picks.items() if s] == ["minimum", "slide"]
+    assert "valley needs the loss to fall at least once" in picks["valley"].reason
 
 
 def test_suggest_all_matches_suggest_lr_and_routes_options():
