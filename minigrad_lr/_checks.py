@@ -157,6 +157,31 @@ def check_params(params):
     return params
 
 
+def check_model_and_optimizer(model, optimizer):
+    """TypeError unless ``model`` looks like an MLP and ``optimizer`` is one of ours; ValueError unless the
+    optimizer holds the model's own parameters, the same objects in the same order.
+
+    The second mistake is easy to make in a notebook (build the model again after the optimizer) and
+    gives no error by itself: the test would train nothing and read a flat curve.
+    """
+    from .optim import Optimizer  # here, not at the top: optim itself imports this module
+
+    if not (callable(model) and all(callable(getattr(model, name, None)) for name in ("parameters", "backward"))):
+        raise TypeError("model must be callable and have parameters() and backward() (an MLP), "
+                        f"got {type(model).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a minigrad_lr Optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
+    mine, theirs = model.parameters(), optimizer.params
+    if len(mine) != len(theirs) or any(p is not q for p, q in zip(mine, theirs)):
+        held = "the same parameters in another order" if {id(p) for p in mine} == {id(q) for q in theirs} else (
+            "parameters of another model" if not {id(p) for p in mine} & {id(q) for q in theirs}
+            else "only some of them")
+        raise ValueError(
+            f"optimizer does not hold this model's parameters ({', '.join(p.name for p in mine)}): it holds {held}. "
+            "Build the optimizer from model.parameters() after the model, e.g. Adam(model.parameters())"
+        )
+
+
 def check_buffers(name, saved, params):
     """Check ``saved``, the optimizer state ``name`` of a state_dict: one array per parameter, its shape and dtype."""
     if not isinstance(saved, (list, tuple)):

@@ -34,9 +34,16 @@ import math
 import numpy as np
 from tqdm.auto import tqdm
 
-from ._checks import check_beta, check_choice, check_flag, check_stop_factor, check_val_batches
+from ._checks import (
+    check_beta,
+    check_callable,
+    check_choice,
+    check_flag,
+    check_model_and_optimizer,
+    check_stop_factor,
+    check_val_batches,
+)
 from .losses import accuracy, softmax_cross_entropy
-from .optim import Optimizer
 from .result import RangeTestResult
 from .schedules import range_lrs
 from .smoothing import RunningEMA
@@ -68,10 +75,17 @@ class StopRule:
         self.best = math.inf
 
     def update(self, loss):
-        """Feed the raw loss of one step; return the smoothed loss and the stop reason (or None)."""
+        """Feed the raw loss of one step; return the smoothed loss and the stop reason (or None).
+
+        A negative loss is a ValueError: "loss > 4 × best" would then stop a test whose loss keeps
+        falling (fastai #962).
+        """
         smoothed = self.average.update(loss)
         if not math.isfinite(loss):
             return smoothed, "non_finite"
+        if loss < 0:
+            raise ValueError(f"the loss must be >= 0 for the stop rule (loss > stop_factor × best), got {loss!r}; "
+                             "shift the loss by a constant (the rules read only its changes)")
         watched = smoothed if self.stop_on == "smoothed" else loss
         self.best = min(self.best, watched)
         if self.stop_factor is not None and watched > self.stop_factor * self.best:
@@ -153,8 +167,7 @@ def lr_range_test(
     Nothing is remembered between calls: the same objects give the same result twice.
     """
     check_model_and_optimizer(model, optimizer)
-    if not callable(loss):
-        raise TypeError(f"loss must be callable, got {loss!r}")
+    check_callable("loss", loss)
     lrs = range_lrs(start_lr, end_lr, num_iter, mode)
     rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
     val_batches = check_val_batches("val_batches", val_batches)
@@ -217,15 +230,6 @@ def lr_range_test(
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def check_model_and_optimizer(model, optimizer):
-    """TypeError unless ``model`` looks like an MLP and ``optimizer`` is one of ours."""
-    if not (callable(model) and all(callable(getattr(model, name, None)) for name in ("parameters", "backward"))):
-        raise TypeError("model must be callable and have parameters() and backward() (an MLP), "
-                        f"got {type(model).__name__}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a minigrad_lr Optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
 
 
 def _next_batch(batch_iter, i, num_iter):

@@ -45,9 +45,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_callable, check_data, check_positive_int
+from ._checks import check_callable, check_data, check_model_and_optimizer, check_positive_int
 from .data import batches, train_val_split
-from .finder import check_model_and_optimizer, lr_range_test, restore_state, snapshot_state
+from .finder import lr_range_test, restore_state, snapshot_state
 from .losses import softmax_cross_entropy
 from .rules import Suggestion
 from .train import fit

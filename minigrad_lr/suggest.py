@@ -175,8 +175,9 @@ def check_the_loss_fell(method, name, curve, min_drop):
     curve = np.asarray(curve, dtype=np.float64)
     finite = curve[np.isfinite(curve)]
     if finite.size == 0:
-        raise NoSuggestionError(f"{method}: the range test recorded no finite {name} (it took {curve.size} steps; "
-                                "with fewer than 5 there is no 5-batch mean): there is no curve to read")
+        raise NoSuggestionError(f"{method}: there is no finite {name} among the {curve.size} recorded points "
+                                "(too few, or the loss was not finite from the start): raise num_iter, or "
+                                "lower start_lr if the first batch already gave NaN or inf")
     start, lowest = finite[0], finite.min()
     fell = (start - lowest) / start if start > 0 else 0.0
     if fell < min_drop:

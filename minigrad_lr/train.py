@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_fraction, check_non_negative, check_positive_int
+from ._checks import check_callable, check_fraction, check_model_and_optimizer, check_non_negative, check_positive_int
 from .adaptive import Adam
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
-from .optim import Optimizer
 from .plateau import ReduceLROnPlateau
 from .rules import NoSuggestionError
 from .suggest import METHODS, suggest_lr
@@ -109,11 +108,9 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
     -------
     History
     """
+    check_model_and_optimizer(model, optimizer)
     steps = check_positive_int("steps", steps)
-    if not callable(loss):
-        raise TypeError(f"loss must be callable, got {loss!r}")
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer must be a minigrad_lr Optimizer (SGD, Adam, ...), got {type(optimizer).__name__}")
+    check_callable("loss", loss)
     plateau = schedule if isinstance(schedule, ReduceLROnPlateau) else None
     if schedule is not None and plateau is None and not callable(schedule):
         raise TypeError(f"schedule must be a callable step -> lr or a ReduceLROnPlateau, got {schedule!r}")

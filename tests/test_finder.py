@@ -378,3 +378,145 @@ def test_finite_batches_running_out_restores_state(digits):
     with pytest.raises(ValueError, match="ran out after 10 batches"):
         lr_range_test(model, opt, ten, num_iter=50, stop_factor=None, end_lr=1e-3)
     assert_same_state(model, opt, before)
+
+
+# --- the optimizer must hold the model's own parameters ------------------------------------------
+
+
+@pytest.mark.parametrize("holds, words", [
+    ("another model", "it holds parameters of another model"),
+    ("reversed", "it holds the same parameters in another order"),
+    ("a part", "it holds only some of them"),
+])
+def test_an_optimizer_of_other_parameters_is_rejected_before_anything_moves(digits, holds, words):
+    """A student who builds the model again after the optimizer: a ValueError naming `optimizer`, and
+    neither model changes (with weight_decay the other model's weights would otherwise move)."""
+    X, y = digits
+    model = mg.MLP([64, 32, 10], seed=0)
+    other = mg.MLP([64, 32, 10], seed=1)
+    params = {"another model": other.parameters(), "reversed": model.parameters()[::-1],
+              "a part": model.parameters()[:2]}[holds]
+    opt = mg.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.1)
+    before, other_before = model.state_dict(), other.state_dict()
+    with pytest.raises(ValueError, match=f"optimizer does not hold this model's parameters .*: {words}"):
+        lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20)
+    for m, saved in ((model, before), (other, other_before)):
+        assert all(np.array_equal(m.state_dict()[k], v) for k, v in saved.items())
+    assert opt.t == 0
+
+
+def test_the_parameter_check_guards_fit_and_find_lr(digits):
+    X, y = digits
+    model = mg.MLP([64, 32, 10], seed=0)
+    opt = mg.Adam(mg.MLP([64, 32, 10], seed=0).parameters())
+    with pytest.raises(ValueError, match="optimizer does not hold this model's parameters"):
+        mg.fit(model, opt, mg.batches(X, y, 64), 3)
+    with pytest.raises(ValueError, match="optimizer does not hold this model's parameters"):
+        mg.find_lr(model, opt, X, y, epochs=1)
+    assert opt.t == 0
+
+
+# --- the known bugs of the peer finders, one test each --------------------------------------------
+
+
+def test_nan_stops_the_test_at_once(digits):
+    """fastai #3476, Lightning #1850: a NaN loss ends the test on that step, recorded, with no update
+    from it, and the rules still answer from the finite part."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    losses = list(np.linspace(2.3, 0.5, 30)) + [math.nan] + [1.0] * 20
+    steps = []
+    original = opt.step
+    opt.step = lambda: (steps.append(opt.lr), original())[1]
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=60, loss=scripted_loss(losses))
+    assert result.stop_reason == "non_finite" and len(result) == 31 and math.isnan(result.losses[-1])
+    assert len(steps) == 30  # the NaN batch made no step
+    assert result.suggest("minimum").index < 30
+
+
+def test_no_optimizer_state_leaks_out_of_the_test(digits):
+    """fastai #3185: after the test the optimizer steps exactly as if the test had never run (its buffers,
+    step count and lr are its own again)."""
+    X, y = digits
+    runs = []
+    for with_test in (False, True):
+        model, opt = make_setup("adam")
+        opt.lr = 3e-3
+        if with_test:
+            lr_range_test(model, opt, mg.batches(X, y, 64, seed=5), num_iter=30)
+        for xb, yb in zip(X[:192].reshape(3, 64, 64), y[:192].reshape(3, 64)):
+            opt.zero_grad()
+            model.backward(mg.softmax_cross_entropy(model(xb), yb)[1])
+            opt.step()
+        runs.append((model.state_dict(), opt.state_dict()))
+    assert_equal_nested(runs[0][0], runs[1][0])
+    assert_equal_nested(runs[0][1], runs[1][1])
+
+
+def test_no_history_is_kept_across_calls(digits):
+    """keras_lr_finder keeps its lists on the finder object, so a second run appends to the first: here each
+    call returns its own arrays, and a later call leaves an earlier result as it was."""
+    X, y = digits
+    model, opt = make_setup("sgd_momentum")
+    first = lr_range_test(model, opt, mg.batches(X, y, 64, seed=1), num_iter=30, end_lr=1e-2)
+    saved = first.losses.copy()
+    second = lr_range_test(model, opt, mg.batches(X, y, 64, seed=2), num_iter=20, end_lr=1e-2)
+    assert len(first) == 30 and len(second) == 20
+    np.testing.assert_array_equal(first.losses, saved)
+    assert not np.shares_memory(first.losses, second.losses)
+
+
+def test_the_finder_in_the_middle_of_training_changes_nothing(digits):
+    """Lightning #4846: a range test between two training steps leaves the training run bit for bit as
+    it would have been without it."""
+    X, y = digits
+    finals = []
+    for with_test in (False, True):
+        model, opt = make_setup("sgd_momentum")
+        stream = mg.batches(X, y, 64, seed=4)
+        for step in range(6):
+            if with_test and step == 3:
+                lr_range_test(model, opt, mg.batches(X, y, 64, seed=9), num_iter=40)
+            xb, yb = next(stream)
+            opt.zero_grad()
+            model.backward(mg.softmax_cross_entropy(model(xb), yb)[1])
+            opt.step()
+        finals.append(model.state_dict())
+    assert_equal_nested(*finals)
+
+
+def test_the_lr_recorded_is_the_lr_used_with_even_spacing(digits):
+    """Lightning #21931: each recorded lr is the one the optimizer stepped with, and on a log axis the
+    recorded lrs are evenly spaced, from start_lr exactly."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    used = []
+    original = opt.step
+    opt.step = lambda: (used.append(opt.lr), original())[1]
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), start_lr=1e-6, end_lr=1.0, num_iter=50,
+                           stop_factor=None)
+    assert used == result.lrs.tolist() and result.lrs[0] == 1e-6 and result.lrs[-1] == 1.0
+    np.testing.assert_allclose(np.diff(np.log(result.lrs)), np.log(1e6) / 49, rtol=1e-9)
+
+
+def test_running_out_of_data_is_not_diverged(digits):
+    """Lightning #5044: a finite loader that runs out ended its test as if the loss had diverged; here it
+    is a ValueError that says so, and the state is restored."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    with pytest.raises(ValueError, match="batches ran out after 3 batches, but the range test needs num_iter=100"):
+        lr_range_test(model, opt, [(X[:64], y[:64])] * 3)
+    assert_same_state(model, opt, before)
+
+
+def test_a_negative_loss_is_a_clear_error(digits):
+    """fastai #962: a negative loss made "loss > 4 × best" meaningless (fastai stopped at once); here it is
+    a ValueError naming the loss and its value, and the state is restored."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    with pytest.raises(ValueError, match=r"the loss must be >= 0 .* got -0\.5"):
+        lr_range_test(model, opt, mg.batches(X, y, 64), loss=scripted_loss([1.0, 0.8, -0.5, -0.7]), num_iter=20)
+    assert_same_state(model, opt, before)
+    assert apply_stop_rule([1.0, math.nan, -1.0]) == (2, "non_finite")  # a NaN still stops first

@@ -152,3 +152,76 @@ def test_suggest_all_bad_input_still_raises():
         suggest_all(result, methods="valley")
     with pytest.raises(ValueError, match="val_losses"):
         suggest_all(result, use_val=True)
+
+
+# --- a suggestion only where the loss fell ------------------------------------------------------------------
+
+
+@st.composite
+def curves_that_never_fall(draw):
+    """Curves whose every point lies at or above c while the first five lie in [c, 1.05 c]: flat, rising,
+    noisy within 5%, or spiking, maybe ending in NaN or inf. No mean of 5 batches falls 10% below the start."""
+    n = draw(st.integers(5, 120))
+    c = draw(st.floats(1e-3, 1e3))
+    head = draw(st.lists(st.floats(0.0, 0.05), min_size=min(n, 5), max_size=min(n, 5)))
+    tail = draw(st.lists(st.floats(0.0, 10.0), min_size=n - len(head), max_size=n - len(head)))
+    losses = c * (1.0 + np.asarray(head + tail, dtype=np.float64))
+    if n > 5 and draw(st.booleans()):
+        losses[-1] = draw(st.sampled_from([np.nan, np.inf]))
+    return losses
+
+
+@given(curves_that_never_fall(), st.sampled_from(METHODS))
+def test_every_rule_refuses_a_curve_that_never_fell(losses, method):
+    """Property: on a curve with no fall, every rule refuses, saying how much the loss fell (< 10%)
+    and what to try; suggest_all gives the refusal for every rule."""
+    result = result_of(losses, smoothed=losses, num_iter=len(losses))
+    with pytest.raises(NoSuggestionError, match=rf"{method}: the mean loss of 5 batches fell by only .* "
+                                                r"less than min_drop = 10%.*end_lr"):
+        suggest_lr(result, method)
+    assert not any(suggest_all(result).values())
+
+
+@given(st.integers(40, 150), st.floats(0.4, 0.9), st.floats(0.1, 100.0), st.data())
+def test_the_articles_rule_answers_a_clear_fall_inside_the_tested_range(n, bottom, scale, data):
+    """Property: on a curve that falls clearly (a range test's parabola, noise under 1% of its height),
+    the article's rule answers, at a point inside its window and an lr inside the tested range."""
+    noise = np.asarray(data.draw(st.lists(st.floats(0.0, 0.01), min_size=n, max_size=n)))
+    losses = scale * ((np.linspace(0.0, 1.0, n) - bottom) ** 2 + noise + 0.01)
+    result = result_of(losses, smoothed=losses, num_iter=n)
+    s = suggest_lr(result)
+    assert 20 <= s.index < n - 5
+    assert result.lrs[0] <= s.lr <= result.lrs[-1] and s.lr == result.lrs[s.index]
+
+
+@pytest.mark.parametrize("losses", [[1.0], [2.0, 1.0, 0.5, 0.2], [np.nan] * 30, [np.inf, 1.0, 1.0, 1.0, 1.0]])
+def test_a_curve_without_a_finite_5_batch_mean_is_refused(losses):
+    """Known answer: fewer than 5 points, or no window of 5 finite ones: no rule answers, and the reason says so."""
+    result = result_of(losses, num_iter=len(losses))
+    for method in METHODS:
+        with pytest.raises(NoSuggestionError, match=rf"{method}: there is no finite mean loss of 5 batches among "
+                                                    rf"the {len(losses)} recorded points.*raise num_iter"):
+            suggest_lr(result, method)
+
+
+def test_min_drop_is_an_option_with_a_checked_value():
+    """Known answer: a curve that fell by 20% passes min_drop = 0.1 and is refused at 0.3; bad values
+    of min_drop are errors naming it."""
+    losses = np.concatenate([np.full(40, 1.0), np.linspace(1.0, 0.8, 30), np.full(30, 0.8)])
+    result = result_of(losses, num_iter=100)
+    assert suggest_lr(result, "minimum").lr > 0
+    with pytest.raises(NoSuggestionError, match=r"fell by only 20\.0% \(from 1 at the start to at best 0\.8\)"):
+        suggest_lr(result, "minimum", min_drop=0.3)
+    for bad, error in ((1.0, ValueError), (-0.1, ValueError), (np.nan, ValueError), ("0.1", TypeError)):
+        with pytest.raises(error, match="min_drop"):
+            suggest_lr(result, min_drop=bad)
+
+
+def test_use_val_judges_the_fall_on_the_validation_losses():
+    """Known answer: with use_val the validation losses are judged (they fell), not the training losses
+    (flat here)."""
+    val = np.linspace(2.0, 1.0, 60)
+    result = result_of(np.full(60, 2.0), val_losses=val, num_iter=60)
+    assert suggest_lr(result, "minimum", use_val=True).index == 54  # fastai's cut drops the last 5 points
+    with pytest.raises(NoSuggestionError, match="mean loss of 5 batches fell by only 0.0%"):
+        suggest_lr(result, "minimum")
