@@ -15,16 +15,28 @@ Quick use::
     result.suggest()          # Suggestion(lr=..., index=..., method='sma_derivative', loss=...)
 """
 
+from .dadaptation import DAdaptAdam, DAdaptSGD
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
+from .dog import DoG
 from .find import find_lr
 from .finder import RangeTestResult, StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Adagrad, Adam, Optimizer, RMSProp
+from .prodigy import Prodigy
 from .schedules import (
-    ReduceLROnPlateau, cosine_annealing, cosine_warm_restarts, cyclic, cyclic_bounds, exponential_decay,
-    one_cycle, one_cycle_max_lr, one_cycle_momentum, range_lrs, step_decay,
+    ReduceLROnPlateau,
+    cosine_annealing,
+    cosine_warm_restarts,
+    cyclic,
+    cyclic_bounds,
+    exponential_decay,
+    one_cycle,
+    one_cycle_max_lr,
+    one_cycle_momentum,
+    range_lrs,
+    step_decay,
 )
 from .suggest import METHODS, NoSuggestionError, Suggestion, ema, loss_change, sma, suggest_all, suggest_lr
 from .sweep import lr_sweep, suggestion_quality
@@ -33,11 +45,11 @@ from .train import History, fit
 __version__ = "0.1.0"
 
 __all__ = [
-    "METHODS", "MLP", "SGD", "Adagrad", "Adam", "History", "Linear", "NoSuggestionError", "Optimizer",
-    "Parameter", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh",
-    "accuracy", "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
-    "exponential_decay", "find_lr", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test",
-    "lr_sweep", "make_spirals", "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr",
-    "one_cycle_momentum", "range_lrs", "rel_error", "sma", "softmax_cross_entropy", "step_decay", "suggest_all",
-    "suggest_lr", "suggestion_quality", "train_val_split",
+    "METHODS", "MLP", "SGD", "Adagrad", "Adam", "DAdaptAdam", "DAdaptSGD", "DoG", "History", "Linear",
+    "NoSuggestionError", "Optimizer", "Parameter", "Prodigy", "RMSProp", "RangeTestResult", "ReLU",
+    "ReduceLROnPlateau", "StopRule", "Suggestion", "Tanh", "accuracy", "apply_stop_rule", "batches",
+    "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema", "exponential_decay", "find_lr",
+    "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test", "lr_sweep", "make_spirals", "mse",
+    "numerical_gradient", "one_cycle", "one_cycle_max_lr", "one_cycle_momentum", "range_lrs", "rel_error", "sma",
+    "softmax_cross_entropy", "step_decay", "suggest_all", "suggest_lr", "suggestion_quality", "train_val_split",
 ]

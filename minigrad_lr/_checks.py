@@ -67,3 +67,20 @@ def check_choice(name, value, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
     return value
+
+
+def check_betas(name, value):
+    """Return ``value`` as a tuple of two Python floats, each in [0, 1) (Adam's β1, β2)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}")
+    return (check_fraction(f"{name}[0]", value[0]), check_fraction(f"{name}[1]", value[1]))
+
+
+def check_growth_rate(name, value):
+    """Return ``value`` as a Python float >= 1, ``inf`` allowed: the largest factor of growth in one step."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not value >= 1:  # also rejects nan
+        raise ValueError(f"{name} must be >= 1 (inf for no limit), got {value!r}")
+    return value
