@@ -1,8 +1,8 @@
 """D-Adaptation: SGD and Adam whose step size d estimates the distance D from the start to a solution.
 
 Both keep s, a weighted sum of the gradients, and the weighted sum r of the inner products of each
-gradient with s; the estimate d̂ = r / ‖s‖ is a lower bound on D for convex problems, and d only
-ever grows towards it. ``lr`` multiplies d. See ``lr_free.py`` for what the learning-rate-free
+gradient with s; their ratio d̂ (r over a norm of s) is, for convex problems, a lower bound on D,
+and d, which starts at d0, rises to the largest d̂ so far and never falls. ``lr`` multiplies d. See ``lr_free.py`` for what the learning-rate-free
 optimizers share.
 
 References

@@ -1,8 +1,8 @@
 """Prodigy: Adam whose step size d estimates the distance D from the start to a solution, faster than D-Adaptation.
 
 Like D-Adaptation it divides a weighted sum r of inner products by the ℓ1 norm of a weighted sum s
-of gradients, but r uses the distance from the start, ⟨g, x_0 − x⟩, and both weight recent steps by d²,
-so that d grows faster. ``lr`` multiplies d. See ``lr_free.py`` for what the learning-rate-free
+of gradients, but r uses the distance from the start, ⟨g, x_0 − x⟩, and both weight each step by d²,
+which favours the recent steps, so that d grows faster. ``lr`` multiplies d. See ``lr_free.py`` for what the learning-rate-free
 optimizers share.
 
 References
@@ -54,12 +54,12 @@ class Prodigy(LRFreeOptimizer):
     use_bias_correction : bool, default False
         Multiply dlr by Adam's bias correction bc = √(1 − β2^t) / (1 − β1^t); else bc = 1.
     safeguard_warmup : bool, default False
-        Add (d/d0) · d · g to s instead of (d/d0) · dlr · g: lr leaves the denominator of d̂, which
-        keeps d from growing too fast while a warm-up schedule holds lr small.
+        Add (d/d0) · d · g to s instead of (d/d0) · dlr · g, taking lr out of the denominator of d̂
+        (the authors' remedy for trouble while a warm-up schedule holds lr small).
     d0 : float > 0, default 1e-6
         The starting estimate of D.
     d_coef : float > 0, default 1.0
-        Multiplies d̂ (the authors' advised way to tune the method; 0.5 and 2 also work, they say).
+        Multiplies d̂: the authors' preferred way to tune the method (0.5 and 2 typically work too, they note).
     growth_rate : float >= 1 or inf, default inf
         After its first increase from d0, d grows by at most this factor per step.
     slice_p : int >= 1, default 1
@@ -91,8 +91,9 @@ class Prodigy(LRFreeOptimizer):
 
     State: the buffers ``"m"`` (only if β1 > 0), ``"v"``, ``"s"``, ``"x0"`` (the package's exp_avg,
     exp_avg_sq, s, p0; x0 copied at the first step) and the scalars ``d``, ``d_max``, ``d_numerator``.
-    A step with lr = 0, or while every gradient so far is zero (s = 0), changes nothing and is not
-    counted in t, as in the package.
+    A step with lr = 0 changes nothing. While s is zero on the entries read (every gradient so far
+    zero there), a step updates m and v only: it moves neither x nor d and is not counted in t, as in
+    the package.
 
     The paper's Adam version adds (1 − √β2) γ d² · ⟨g, x_0 − x⟩ to r and (1 − √β2) γ d² g to s
     (γ = lr); the package drops the factor 1 − β3 and writes d² / d0 for d², constants that cancel in
