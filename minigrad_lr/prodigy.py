@@ -2,8 +2,8 @@
 
 Like D-Adaptation it divides a weighted sum r of inner products by the ℓ1 norm of a weighted sum s
 of gradients, but r uses the distance from the start, ⟨g, x_0 − x⟩, and both weight each step by d²,
-which favours the recent steps, so that d grows faster. ``lr`` multiplies d. See ``lr_free.py`` for what the learning-rate-free
-optimizers share.
+which favours the recent steps, so that d grows faster. ``lr`` multiplies d. See ``lr_free.py`` for
+what the learning-rate-free optimizers share.
 
 References
 ----------
