@@ -2,7 +2,7 @@
 
 Both keep s, a weighted sum of the gradients, and the weighted sum r of the inner products of each
 gradient with s; their ratio d̂ (r over a norm of s) is, for convex problems, a lower bound on D,
-and d, which starts at d0, rises to the largest d̂ so far and never falls. ``lr`` multiplies d.
+and d, which starts at d0, rises towards the largest d̂ so far and never falls. ``lr`` multiplies d.
 See ``lr_free.py`` for what the learning-rate-free optimizers share.
 
 References
