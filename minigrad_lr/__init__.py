@@ -17,7 +17,9 @@ Quick use::
 
 from .adaptive import Adagrad, Adam, RMSProp
 from .cyclical import cyclic, one_cycle, one_cycle_momentum
+from .dadaptation import DAdaptAdam, DAdaptSGD
 from .data import batches, load_digits, load_mnist, make_spirals, train_val_split
+from .dog import DoG
 from .finder import StopRule, apply_stop_rule, lr_range_test
 from .gradcheck import numerical_gradient, rel_error
 from .losses import accuracy, mse, softmax_cross_entropy
@@ -26,6 +28,7 @@ from .lr_search import find_lr
 from .nn import MLP, Linear, Parameter, ReLU, Tanh
 from .optim import SGD, Optimizer
 from .plateau import ReduceLROnPlateau
+from .prodigy import Prodigy
 from .quality import suggestion_quality
 from .result import RangeTestResult
 from .rules import NoSuggestionError, Suggestion
@@ -38,11 +41,11 @@ from .train import History, fit
 __version__ = "0.1.0"
 
 __all__ = [
-    "Adagrad", "Adam", "History", "Linear", "METHODS", "MLP", "NoSuggestionError", "Optimizer", "Parameter",
-    "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "SGD", "StopRule", "Suggestion", "Tanh", "accuracy",
-    "apply_stop_rule", "batches", "cosine_annealing", "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema",
-    "exponential_decay", "find_lr", "fit", "load_digits", "load_mnist", "loss_change", "lr_range_test", "lr_sweep",
-    "make_spirals", "mse", "numerical_gradient", "one_cycle", "one_cycle_max_lr", "one_cycle_momentum", "range_lrs",
-    "rel_error", "sma", "softmax_cross_entropy", "step_decay", "suggest_all", "suggest_lr", "suggestion_quality",
-    "train_val_split",
+    "Adagrad", "Adam", "DAdaptAdam", "DAdaptSGD", "DoG", "History", "Linear", "METHODS", "MLP", "NoSuggestionError",
+    "Optimizer", "Parameter", "Prodigy", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "SGD",
+    "StopRule", "Suggestion", "Tanh", "accuracy", "apply_stop_rule", "batches", "cosine_annealing",
+    "cosine_warm_restarts", "cyclic", "cyclic_bounds", "ema", "exponential_decay", "find_lr", "fit", "load_digits",
+    "load_mnist", "loss_change", "lr_range_test", "lr_sweep", "make_spirals", "mse", "numerical_gradient",
+    "one_cycle", "one_cycle_max_lr", "one_cycle_momentum", "range_lrs", "rel_error", "sma", "softmax_cross_entropy",
+    "step_decay", "suggest_all", "suggest_lr", "suggestion_quality", "train_val_split",
 ]

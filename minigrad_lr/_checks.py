@@ -393,4 +393,16 @@ def check_executor(name, value):
     """Return ``value`` if it is None or has a ``submit`` method (a ``concurrent.futures.Executor``)."""
     if value is not None and not callable(getattr(value, "submit", None)):
         raise TypeError(f"{name} must be a concurrent.futures.Executor (with submit), got {type(value).__name__}")
+
+
+# --- the learning-rate-free optimizers ------------------------------------------------------------
+
+
+def check_growth_rate(name, value):
+    """Return ``value`` as a Python float >= 1, ``inf`` allowed: the largest factor of growth in one step."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
+    value = float(value)
+    if not value >= 1:  # also rejects nan
+        raise ValueError(f"{name} must be >= 1 (inf for no limit), got {value!r}")
     return value

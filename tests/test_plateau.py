@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from schedule_helpers import N_TORCH_STEPS, assert_rejects, assert_torch_defaults
 
 from minigrad_lr.plateau import ReduceLROnPlateau
 
+from schedule_helpers import N_TORCH_STEPS, assert_rejects, assert_torch_defaults
 from strategies import lrs as base_lrs
 
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from schedule_helpers import N_TORCH_STEPS, as_numpy, assert_rejects, assert_torch_defaults, torch_values, within
 
 from minigrad_lr.schedules import cosine_annealing, cosine_warm_restarts, exponential_decay, range_lrs, step_decay
 
+from schedule_helpers import N_TORCH_STEPS, as_numpy, assert_rejects, assert_torch_defaults, torch_values, within
 from strategies import lrs as base_lrs
 from strategies import period_lengths
 from strategies import schedule_steps as any_steps
