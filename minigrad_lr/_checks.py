@@ -14,8 +14,15 @@ import numpy as np
 
 
 def check_real(name, value):
-    """Return ``value`` as a Python float; TypeError if it is not a real number, ValueError if not finite."""
+    """Return ``value`` as a Python float; TypeError if it is not a real number, ValueError if not finite.
+
+    A ``Suggestion`` counts as its lr, so that ``SGD(params, lr=result.suggest())`` works.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        from .rules import Suggestion  # here, not at the top: rules itself imports this module
+
+        if isinstance(value, Suggestion):
+            return check_real(name, value.lr)
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
     value = float(value)
     if not math.isfinite(value):

@@ -30,9 +30,9 @@ D. Perez, pytorch-lr-finder (``LRFinder.range_test``).
 """
 
 import math
+import warnings
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ._checks import (
     check_beta,
@@ -40,10 +40,12 @@ from ._checks import (
     check_choice,
     check_flag,
     check_model_and_optimizer,
+    check_positive_int,
     check_stop_factor,
     check_val_batches,
 )
 from .losses import accuracy, softmax_cross_entropy
+from .progress import progress_bar
 from .result import RangeTestResult
 from .schedules import range_lrs
 from .smoothing import RunningEMA
@@ -121,6 +123,7 @@ def lr_range_test(
     stop_factor=4.0,
     stop_on="raw",
     val_batches=None,
+    accumulation_steps=1,
     restore=True,
     progress=False,
 ):
@@ -139,7 +142,8 @@ def lr_range_test(
     start_lr, end_lr, num_iter, mode
         The schedule, see ``schedules.range_lrs``: first step exactly ``start_lr``, last ``end_lr``.
     smooth : float in [0, 1), default 0.98
-        β of the debiased moving average (0: no smoothing).
+        β of the debiased moving average, the weight of the past (0: no smoothing). pytorch-lr-finder's
+        ``smooth_f`` is the weight of the new value, 1 − β: a value below 0.5 gets a warning that says so.
     stop_factor : float > 1 or None, default 4.0
         Stop when the loss exceeds ``stop_factor`` × the best loss so far (None: never).
     stop_on : {"raw", "smoothed"}, default "raw"
@@ -148,10 +152,15 @@ def lr_range_test(
     val_batches : list of (x, y), optional
         Fixed validation batches; their mean loss is recorded after every step (Smith; pytorch-lr-finder's
         ``val_loader``). Costs one forward pass per batch per step.
+    accumulation_steps : int >= 1, default 1
+        k mini-batches per optimizer step, their loss and gradient averaged (gradient accumulation, as
+        pytorch-lr-finder's ``accumulation_steps``): a step sees k·B samples with memory for B. The lr
+        advances once per optimizer step, and ``num_iter`` counts optimizer steps (k · num_iter batches).
     restore : bool, default True
         Put the parameters, their gradients and the whole optimizer state (buffers, step count, lr) back
         bit for bit when the test ends — completed, stopped, or interrupted by an exception or
-        KeyboardInterrupt.
+        KeyboardInterrupt. With False the model keeps what the test did to it, and the result keeps
+        the state from before the test: ``result.restore(model, optimizer)`` puts it back.
     progress : bool, default False
         Show a tqdm progress bar.
 
@@ -163,8 +172,10 @@ def lr_range_test(
     -----
     Step i: ``optimizer.lr = lr_i``; ``x, y = next(batches)``; ``loss_i, dout = loss(model(x), y)``;
     if ``loss_i`` is not finite, record it and stop (no backward, no update); else
-    ``zero_grad(); model.backward(dout); step()``, record, and apply ``StopRule``.
-    Nothing is remembered between calls: the same objects give the same result twice.
+    ``zero_grad(); model.backward(dout); step()``, record, and apply ``StopRule``. With
+    ``accumulation_steps=k``, loss_i is the mean of k batches' losses and the step follows k backward
+    passes of dout / k (the gradient of that mean). Nothing is remembered between calls: the same objects
+    give the same result twice.
     """
     check_model_and_optimizer(model, optimizer)
     check_callable("loss", loss)
@@ -172,31 +183,29 @@ def lr_range_test(
     rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
     val_batches = check_val_batches("val_batches", val_batches)
     restore, progress = check_flag("restore", restore), check_flag("progress", progress)
+    k = check_positive_int("accumulation_steps", accumulation_steps)
+    if 0 < rule.average.beta < 0.5:
+        warnings.warn(f"smooth={smooth!r} is the weight of the past (β): the smoothing barely averages. If you "
+                      f"meant pytorch-lr-finder's smooth_f (the weight of the new value), pass smooth={1 - smooth:g}",
+                      stacklevel=2)
     try:
         batch_iter = iter(batches)
     except TypeError:
         raise TypeError(f"batches must be an iterable of (x, y) pairs, got {type(batches).__name__}") from None
 
-    snapshot = snapshot_state(model, optimizer) if restore else None
+    snapshot = snapshot_state(model, optimizer)
     record = {"lrs": [], "losses": [], "smoothed": [], "accuracies": [], "val_losses": []}
     reason = "completed"
     try:
-        with tqdm(total=len(lrs), disable=not progress, desc="lr range test") as bar:
+        with progress_bar(len(lrs), "lr range test", progress) as bar:
             for i, lr in enumerate(lrs.tolist()):  # as Python floats
                 optimizer.lr = lr
-                x, y = _next_batch(batch_iter, i, len(lrs))
-                output = model(x)
-                loss_i, dout = loss(output, y)
-                loss_i = float(loss_i)
-                if math.isfinite(loss_i):  # a non-finite loss ends the test before any update
-                    optimizer.zero_grad()
-                    model.backward(dout)
-                    optimizer.step()
+                loss_i, accuracy_i = _step(model, optimizer, loss, batch_iter, k, i, len(lrs))
                 smoothed_i, reason = rule.update(loss_i)
                 record["lrs"].append(lr)
                 record["losses"].append(loss_i)
                 record["smoothed"].append(smoothed_i)
-                record["accuracies"].append(accuracy(output, y))
+                record["accuracies"].append(accuracy_i)
                 if val_batches is not None:
                     finite = reason != "non_finite"
                     record["val_losses"].append(_mean_loss(model, loss, val_batches) if finite else math.nan)
@@ -226,22 +235,48 @@ def lr_range_test(
         smooth=float(smooth),
         stop_factor=None if stop_factor is None else float(stop_factor),
         stop_on=stop_on,
+        accumulation_steps=k,
+        initial_state=None if restore else snapshot,
     )
 
 
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _next_batch(batch_iter, i, num_iter):
+def _step(model, optimizer, loss, batch_iter, k, i, num_iter):
+    """Step i of the test: one optimizer step on the next k batches; returns their mean loss and accuracy.
+
+    The losses are computed before the update. A non-finite loss ends the step at once: no backward
+    for it and no optimizer step (the test then stops). For k > 1 each backward gets dout / k, so the
+    gradients add up to the gradient of the mean loss.
+    """
+    optimizer.zero_grad()
+    losses, accuracies = [], []
+    for j in range(k):
+        x, y = _next_batch(batch_iter, i * k + j, num_iter, k)
+        output = model(x)
+        loss_j, dout = loss(output, y)
+        losses.append(float(loss_j))
+        accuracies.append(accuracy(output, y))
+        if not math.isfinite(losses[-1]):
+            return losses[-1], accuracies[-1]
+        model.backward(dout if k == 1 else dout / k)
+    optimizer.step()
+    return math.fsum(losses) / k, math.fsum(accuracies) / k
+
+
+def _next_batch(batch_iter, n, num_iter, k):
+    """Batch n (counted from 0) of the test, checked to be an (x, y) pair."""
     try:
         pair = next(batch_iter)
     except StopIteration:
+        needs = f"num_iter={num_iter}" if k == 1 else f"num_iter × accumulation_steps = {num_iter} × {k}"
         raise ValueError(
-            f"batches ran out after {i} batches, but the range test needs num_iter={num_iter}; "
+            f"batches ran out after {n} batches, but the range test needs {needs}; "
             "pass the endless minigrad_lr.batches(...) or more batches"
         ) from None
     if not (isinstance(pair, tuple) and len(pair) == 2):
-        raise TypeError(f"batches must yield (x, y) pairs; batch {i} is a {type(pair).__name__}")
+        raise TypeError(f"batches must yield (x, y) pairs; batch {n} is a {type(pair).__name__}")
     return pair
 
 

@@ -13,12 +13,14 @@ and save them. Learning-rate axes are logarithmic everywhere.
 +  ``save_figure``            write a figure for the tutorials: save, show when interactive, close
 """
 
+import os
 import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._checks import check_flag, check_skip_window
 from .smoothing import loss_change
 from .suggest import METHODS, suggest_all
 
@@ -75,19 +77,32 @@ def plot_lr_schedule(result, ax=None, label="learning rate"):
     return ax
 
 
-def plot_range_test(result, ax=None, methods=METHODS, raw=True):
+def plot_range_test(result, ax=None, methods=METHODS, raw=True, use_val=False, skip_start=0, skip_end=0):
     """Loss against learning rate (log axis), the smoothed curve on top, each rule's pick a dashed line.
 
     Rules that pick the same lr share one line and one legend entry ("steepest, steep: 0.61"); rules
     that refuse to answer on this curve share a legend entry with the start of their reason
     ("valley, slide: no answer, ...", "every rule: no answer, ..." on a curve that never fell).
+    ``use_val`` draws the validation losses and marks the rules' answers on them; ``skip_start`` and
+    ``skip_end`` leave points out of the drawing (not out of what the rules read).
     """
     ax = _axes(ax)
-    if raw:
-        ax.plot(result.lrs, result.losses, color="0.7", lw=1, label="loss (raw)")
-    ax.plot(result.lrs, result.smoothed, color="tab:blue", lw=2, label=f"loss (smoothed, β={result.smooth:g})")
+    use_val = check_flag("use_val", use_val)
+    lo, hi = check_skip_window(len(result.lrs), skip_start, skip_end)
+    shown = slice(lo, max(lo, hi))
+    lrs = result.lrs[shown]
+    if use_val:
+        if result.val_losses is None:
+            raise ValueError("use_val=True but the result has no val_losses: run lr_range_test with val_batches")
+        curve = result.val_losses[shown]
+        ax.plot(lrs, curve, color="tab:blue", lw=2, label="validation loss")
+    else:
+        curve = result.losses[shown] if raw else result.smoothed[shown]
+        if raw:
+            ax.plot(lrs, curve, color="0.7", lw=1, label="loss (raw)")
+        ax.plot(lrs, result.smoothed[shown], color="tab:blue", lw=2, label=f"loss (smoothed, β={result.smooth:g})")
     by_lr, by_reason = {}, {}  # lr (or reason) -> the rules that picked it (gave it), in the order of methods
-    for method, s in suggest_all(result, methods=methods).items():
+    for method, s in suggest_all(result, methods=methods, use_val=use_val).items():
         if s:
             by_lr.setdefault(s.lr, []).append(method)
         else:
@@ -98,9 +113,9 @@ def plot_range_test(result, ax=None, methods=METHODS, raw=True):
         _legend_note(ax, "every rule" if len(names) == len(METHODS) else ", ".join(names), reason)
     ax.set_xscale("log")
     ax.set_xlabel("learning rate (log scale)")
-    ax.set_ylabel("training loss")
+    ax.set_ylabel("validation loss" if use_val else "training loss")
     ax.set_title(f"Loss against learning rate ({result.stop_reason})")
-    _clip_to_curve(ax, result.losses if raw else result.smoothed)
+    _clip_to_curve(ax, curve)
     ax.legend(fontsize="small", loc="lower left")  # the loss falls to the right: the lower left is free
     ax.grid(True, which="major", alpha=0.3)
     return ax
@@ -193,11 +208,28 @@ def plot_range_tests(results, ax=None, method="sma_derivative"):
     return ax
 
 
+def figures_folder():
+    """Where the tutorials write their figures, the same way in a script and in a notebook.
+
+    ``$MINIGRAD_LR_FIGURES`` if it is set; otherwise the ``figures/`` folder of the minigrad_lr checkout
+    that holds the current folder (the first folder, from here upwards, that has both ``tutorials/``
+    and ``pyproject.toml``); otherwise ``figures/`` in the current folder. The tutorials print it.
+    """
+    if os.environ.get("MINIGRAD_LR_FIGURES"):
+        return Path(os.environ["MINIGRAD_LR_FIGURES"])
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "tutorials").is_dir() and (folder / "pyproject.toml").is_file():
+            return folder / "figures"
+    return here / "figures"
+
+
 def save_figure(fig, path, dpi=110):
     """Write ``fig`` to ``path`` (making its folder), show it when matplotlib is interactive, then close it.
 
-    Returns the path. The tutorials call it for every figure, so that they run as scripts (nothing
-    shown, nothing left open) and as notebooks (each figure shown under its cell).
+    Prints the path and returns nothing, so that a notebook cell ending with it shows no ``Out:``. The
+    tutorials call it for every figure, so that they run as scripts (nothing shown, nothing left open)
+    and as notebooks (each figure shown under its cell).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -206,7 +238,6 @@ def save_figure(fig, path, dpi=110):
     if plt.isinteractive():
         plt.show()
     plt.close(fig)
-    return path
 
 
 def _legend_note(ax, who, reason):

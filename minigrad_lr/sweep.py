@@ -26,7 +26,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from ._checks import (
     check_callable,
@@ -39,6 +38,7 @@ from ._checks import (
 )
 from .data import batches
 from .losses import softmax_cross_entropy
+from .progress import progress_bar
 from .train import fit
 
 DIVERGED = 4.0  # a run ending with over 4 × its initial validation loss diverged
@@ -205,7 +205,7 @@ def run_jobs(fn, jobs, executor=None, progress=True, desc=None):
     """
     check_executor("executor", executor)
     check_flag("progress", progress)
-    with tqdm(total=len(jobs), disable=not progress, desc=desc) as bar:
+    with progress_bar(len(jobs), desc, progress) as bar:
         if executor is None:
             results = []
             for args in jobs:

@@ -520,3 +520,92 @@ def test_a_negative_loss_is_a_clear_error(digits):
         lr_range_test(model, opt, mg.batches(X, y, 64), loss=scripted_loss([1.0, 0.8, -0.5, -0.7]), num_iter=20)
     assert_same_state(model, opt, before)
     assert apply_stop_rule([1.0, math.nan, -1.0]) == (2, "non_finite")  # a NaN still stops first
+
+
+# --- the conventions users of the peer finders expect ---------------------------------------------
+
+
+def test_k_batches_accumulated_give_the_curve_of_one_batch_k_times_larger(digits):
+    """Gradient accumulation (pytorch-lr-finder #8/#13): k mini-batches of size B per optimizer step give
+    the curve of one batch of size k·B on the same data, up to rounding; the lr advances once per
+    optimizer step (holocron #504 advanced it per micro-batch), and num_iter counts optimizer steps."""
+    X, y = digits
+    X, y = X.astype(np.float64), y
+    k, B, n = 4, 14, 30  # 1,680 of the 1,797 digits
+    big = [(X[i * k * B:(i + 1) * k * B], y[i * k * B:(i + 1) * k * B]) for i in range(n)]
+    small = [(xb[j * B:(j + 1) * B], yb[j * B:(j + 1) * B]) for xb, yb in big for j in range(k)]
+    curves = []
+    for stream, steps in ((big, 1), (small, k)):
+        model = mg.MLP([64, 32, 10], seed=0, dtype=np.float64)
+        opt = mg.SGD(model.parameters(), momentum=0.9)
+        curves.append(lr_range_test(model, opt, stream, num_iter=n, end_lr=1.0, stop_factor=None,
+                                    accumulation_steps=steps))
+    one, accumulated = curves
+    assert len(accumulated) == n and accumulated.accumulation_steps == k
+    np.testing.assert_array_equal(accumulated.lrs, one.lrs)
+    np.testing.assert_allclose(accumulated.losses, one.losses, rtol=1e-10)
+    np.testing.assert_allclose(accumulated.accuracies, one.accuracies, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"ran out after 12 batches, but the range test needs num_iter × "
+                                         r"accumulation_steps = 30 × 4"):
+        model = mg.MLP([64, 32, 10], seed=0)
+        lr_range_test(model, mg.SGD(model.parameters()), small[:12], num_iter=n, accumulation_steps=k)
+    with pytest.raises(ValueError, match="accumulation_steps must be >= 1, got 0"):
+        lr_range_test(model, mg.SGD(model.parameters()), small, accumulation_steps=0)
+
+
+def test_a_smooth_below_one_half_warns_that_it_is_beta_not_smooth_f(digits):
+    """pytorch-lr-finder's smooth_f = 0.05 is the weight of the new value; here smooth is β: a warning
+    names the other convention and the value meant."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    with pytest.warns(UserWarning, match=r"smooth=0\.05 is the weight of the past.*pass smooth=0\.95"):
+        lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=10, smooth=0.05)
+
+
+def test_restore_false_keeps_the_state_from_before_for_result_restore(digits):
+    """With restore=False the model keeps what the test did, and result.restore(model, optimizer) puts the
+    state from before the test back, bit for bit (pytorch-lr-finder's reset())."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    before = snapshot(model, opt)
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20, end_lr=1e-2, restore=False)
+    assert any(not np.array_equal(p.data, d) for p, d in zip(model.parameters(), before[0]))
+    result.restore(model, opt)
+    assert_same_state(model, opt, before)
+    kept = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20, end_lr=1e-2)
+    assert kept.initial_state is None
+    with pytest.raises(ValueError, match="holds no state to restore"):
+        kept.restore(model, opt)
+    other, other_opt = make_setup("adam", sizes=(64, 16, 10))
+    with pytest.raises(ValueError, match="does not match the one this test ran on"):
+        result.restore(other, other_opt)
+
+
+def test_repr_is_one_line(digits):
+    X, y = digits
+    model, opt = make_setup("adam")
+    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=30, end_lr=1e-2)
+    text = repr(result)
+    best = int(np.argmin(result.losses))
+    assert "\n" not in text and len(text) < 120
+    assert text == (f"RangeTestResult(30 of 30 steps, completed, lr 1e-07 to 0.01, best loss "
+                    f"{result.losses[best]:.4g} at lr {result.lrs[best]:.3g})")
+
+
+def test_a_suggestion_is_a_number_for_float_and_for_lr(digits):
+    X, y = digits
+    model, opt = make_setup("sgd_momentum", sizes=(64, 64, 10))
+    s = lr_range_test(model, opt, mg.batches(X, y, 64, seed=0)).suggest()
+    assert float(s) == s.lr
+    assert mg.SGD(model.parameters(), lr=s).lr == s.lr
+    opt.lr = s
+    assert opt.lr == s.lr and type(opt.lr) is float
+
+
+def test_importing_the_package_imports_neither_matplotlib_nor_tqdm():
+    import subprocess
+    import sys
+
+    code = "import sys, minigrad_lr; print(sorted(m for m in ('matplotlib', 'tqdm') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -150,8 +150,46 @@ def test_result_plot_uses_the_current_axes_by_default():
 def test_save_figure_writes_a_png_and_closes_the_figure(tmp_path, capsys):
     fig, ax = plt.subplots()
     ax.plot([1, 2], [3, 4])
-    path = plots.save_figure(fig, tmp_path / "new" / "f.png")
-    assert path == tmp_path / "new" / "f.png"
+    path = tmp_path / "new" / "f.png"
+    assert plots.save_figure(fig, path) is None  # nothing for a notebook cell to echo as "Out:"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
     assert f"wrote {path}" in capsys.readouterr().out
+
+
+def test_plot_draws_validation_losses_and_skips_ends_and_shows_only_when_asked(ax, monkeypatch):
+    """result.plot(use_val=True, skip_start, skip_end, show): pytorch-lr-finder's options."""
+    result = make_result()
+    result.val_losses = result.losses + 0.1
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(True))
+    assert result.plot(ax=ax, use_val=True, skip_start=10, skip_end=5) is ax and shown == []
+    (line,) = [line for line in ax.get_lines() if line.get_label() == "validation loss"]
+    np.testing.assert_array_equal(line.get_xdata(), result.lrs[10:95])
+    np.testing.assert_array_equal(line.get_ydata(), result.val_losses[10:95])
+    assert ax.get_ylabel() == "validation loss"
+    labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+    assert f"{result.suggest(use_val=True).lr:.2g}" in labels
+    result.plot(ax=ax, show=True)
+    assert shown == [True]
+    with pytest.raises(ValueError, match="no val_losses"):
+        make_result().plot(ax=ax, use_val=True)
+    with pytest.raises(ValueError, match="skip_start must be >= 0"):
+        result.plot(ax=ax, skip_start=-1)
+
+
+def test_figures_folder_is_the_checkouts_figures_from_anywhere_inside_it(tmp_path, monkeypatch):
+    """The same rule in a script and a notebook: $MINIGRAD_LR_FIGURES, else the figures/ of the checkout
+    holding the current folder, else ./figures."""
+    monkeypatch.delenv("MINIGRAD_LR_FIGURES", raising=False)
+    checkout = tmp_path / "repo"
+    (checkout / "tutorials" / "solutions").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("")
+    monkeypatch.chdir(checkout / "tutorials" / "solutions")
+    assert plots.figures_folder() == checkout.resolve() / "figures"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert plots.figures_folder() == elsewhere.resolve() / "figures"
+    monkeypatch.setenv("MINIGRAD_LR_FIGURES", str(tmp_path / "mine"))
+    assert plots.figures_folder() == tmp_path / "mine"
