@@ -40,3 +40,26 @@ def test_tutorial_runs_and_writes_its_figures(script, tmp_path):
 
 def test_every_tutorial_is_tested():
     assert sorted(p.name for p in TUTORIALS.glob("[0-9]*.py")) == sorted(FIGURES)
+
+
+# --- as notebooks: jupytext converts, nbclient runs (the `notebooks` extra; CI installs it) ------------
+
+
+@pytest.mark.parametrize("script", sorted(FIGURES))
+def test_tutorial_runs_as_a_notebook_without_warnings_or_stray_output(script, tmp_path, monkeypatch):
+    """Each tutorial, converted by jupytext and run by nbclient as a student would: no cell fails, no cell
+    prints to stderr (a warning), and no cell ends in a stray ``Out:`` (an execute_result)."""
+    jupytext = pytest.importorskip("jupytext")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    monkeypatch.setenv("MINIGRAD_LR_FIGURES", str(tmp_path / "figures"))
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    notebook = jupytext.read(TUTORIALS / script)
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for number, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            assert output.get("name") != "stderr", f"{script}, cell {number} printed to stderr:\n{output['text']}"
+            assert output["output_type"] != "execute_result", \
+                f"{script}, cell {number} ends in a stray Out: {output['data'].get('text/plain')}"
+    assert all((tmp_path / "figures" / name).is_file() for name in FIGURES[script])

@@ -16,14 +16,12 @@
 # on the bundled digits, SGD with momentum 0.9, mini-batches of 64, everything seeded.
 
 # %%
-import os
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
 from minigrad_lr.plots import (
+    figures_folder,
     plot_loss_change,
     plot_loss_change_sma,
     plot_lr_schedule,
@@ -32,10 +30,8 @@ from minigrad_lr.plots import (
 )
 
 SEED = 0  # the one seed behind the weights and the order of the batches
-# The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
-# __file__: there we assume it was opened from tutorials/).
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
+FIGURES = figures_folder()  # $MINIGRAD_LR_FIGURES, else figures/ of this checkout, else ./figures
+print(f"figures go to {FIGURES}")
 
 
 # %% [markdown]

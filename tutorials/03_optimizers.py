@@ -7,20 +7,15 @@
 # explains why their useful learning rates lie orders of magnitude apart.
 
 # %%
-import os
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.plots import plot_range_tests, save_figure
+from minigrad_lr.plots import figures_folder, plot_range_tests, save_figure
 
 SEED = 0  # the one seed behind the weights and the order of the batches
-# The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
-# __file__: there we assume it was opened from tutorials/).
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
+FIGURES = figures_folder()  # $MINIGRAD_LR_FIGURES, else figures/ of this checkout, else ./figures
+print(f"figures go to {FIGURES}")
 
 
 # %% [markdown]

@@ -18,22 +18,18 @@
 # one epoch is 22 steps. Every run lasts 8 epochs, 176 steps.
 
 # %%
-import os
 from functools import partial
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
-from minigrad_lr.plots import save_figure
+from minigrad_lr.plots import figures_folder, save_figure
 
 SEEDS = (0, 1, 2, 3, 4)  # each seed sets the initial weights and the order of the batches
 EPOCHS, BATCH = 8, 64
-# The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
-# __file__: there we assume it was opened from tutorials/).
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
+FIGURES = figures_folder()  # $MINIGRAD_LR_FIGURES, else figures/ of this checkout, else ./figures
+print(f"figures go to {FIGURES}")
 
 
 X, y = mg.load_digits()

@@ -31,16 +31,14 @@
 # 45%. Read the numbers below to within tens of percent, not to the percent.
 
 # %%
-import os
 from functools import partial
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
 from minigrad_lr.lr_search import lr_search
-from minigrad_lr.plots import METHOD_COLORS, save_figure
+from minigrad_lr.plots import METHOD_COLORS, figures_folder, save_figure
 from minigrad_lr.quality import KNOWN_RULES
 from minigrad_lr.sweep import lr_sweep, median_lr, regret, spread
 
@@ -48,10 +46,8 @@ TRUTH_SEEDS = (0, 1, 2)  # each seed sets the initial weights and the order of t
 RULE_SEEDS = (0, 1, 2)  # each rule runs once from each of these seeds
 EPOCHS, BATCH = 5, 64
 GRID = np.logspace(-3.5, 0.5, 13)  # 3.2e-4 … 3.2, a third of a decade apart
-# The figures go to $MINIGRAD_LR_FIGURES if set, else to figures/ beside tutorials/ (a notebook has no
-# __file__: there we assume it was opened from tutorials/).
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
+FIGURES = figures_folder()  # $MINIGRAD_LR_FIGURES, else figures/ of this checkout, else ./figures
+print(f"figures go to {FIGURES}")
 
 X, y = mg.load_digits()
 order = np.random.default_rng(0).permutation(len(X))
