@@ -60,6 +60,38 @@ def test_default_tests_adam_and_sgd_with_every_rule(capsys, tmp_path):
         assert 2 <= int(steps) <= 100 and stopped in ("completed", "diverged", "non_finite")
 
 
+def test_the_demo_trains_the_readmes_network_and_explains_the_rules(capsys, tmp_path):
+    """The same 64-64-10 MLP as the README (so the numbers agree), and one glossary line per rule."""
+    out = run_demo(capsys, tmp_path)
+    assert "MLP 64-64-10," in out
+    glossary = out.split("What each rule picks:\n")[1].split("\n\n")[0].splitlines()
+    assert [line.split()[0] for line in glossary] == list(METHODS)
+
+
+def test_the_demo_gives_find_lrs_answer_with_its_cost_and_why(capsys, tmp_path):
+    """find_lr beside the rules: one lr per optimizer, in the range tested, with its training steps and time,
+    and the line that says why to prefer it and where the numbers come from."""
+    out = run_demo(capsys, tmp_path)
+    part = out.split("find_lr (suggest, then verify by short training runs), for 5 epochs of training:\n")[1]
+    lines = part.splitlines()
+    for line, name in zip(lines[:2], ("Adam", "SGD, momentum 0.9")):
+        assert line.split("lr = ")[0].strip() == name
+        lr = float(line.split("lr = ")[1].split()[0])
+        assert 1e-7 <= lr <= 10
+        assert "training steps," in line and line.endswith(" s)")
+    assert "python -m minigrad_lr.bench quality" in part
+
+
+def test_a_run_whose_loss_never_fell_shows_each_refusal_and_why(capsys, tmp_path):
+    """--end-lr 1e-4: the loss never falls 10%; every rule refuses, and the demo says why and what to try."""
+    out = run_demo(capsys, tmp_path, "--end-lr", "1e-4", "--optimizer", "adam")
+    _, rows = table_rows(out)
+    assert rows[0].split()[-len(METHODS):] == ["-"] * len(METHODS)
+    assert "Adam, every rule: the mean loss of 5 batches fell by only" in out
+    assert "Try a larger end_lr or num_iter" in out
+    assert "Adam               no suggestion (see above)" in out
+
+
 def test_optimizer_all_gives_one_row_each(capsys, tmp_path):
     out = run_demo(capsys, tmp_path, "--optimizer", "all", "--num-iter", "40")
     _, rows = table_rows(out)
@@ -69,7 +101,7 @@ def test_optimizer_all_gives_one_row_each(capsys, tmp_path):
 
 def test_spirals(capsys, tmp_path):
     out = run_demo(capsys, tmp_path, "--data", "spirals", "--optimizer", "adam", "--num-iter", "50")
-    assert "spirals" in out and "MLP 2-64-64-3" in out
+    assert "spirals" in out and "MLP 2-64-3" in out
     _, rows = table_rows(out)
     assert len(rows) == 1
 
@@ -105,6 +137,8 @@ def test_help_exits_zero(capsys):
         (["--optimizer", "lbfgs"], "invalid choice: 'lbfgs'"),
         (["--data", "spirals", "--mnist", "."], "not allowed with argument"),
         (["--num-iter", "ten"], "invalid int value: 'ten'"),
+        (["--seed", "-1"], "--seed must be >= 0, got -1"),
+        (["--epochs", "0"], "--epochs must be at least 1, got 0"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(capsys, tmp_path, args, words):
@@ -113,6 +147,16 @@ def test_bad_arguments_exit_2_with_a_message(capsys, tmp_path, args, words):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert words in err and "usage:" in err and "Traceback" not in err
+
+
+def test_an_unwritable_out_folder_is_an_error_before_anything_runs(capsys, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    with pytest.raises(SystemExit) as info:
+        demo.main(["--out", str(blocker / "figs")])
+    assert info.value.code == 2
+    err = capsys.readouterr()
+    assert f"--out {blocker / 'figs'}: cannot write there" in err.err and "Range test on" not in err.out
 
 
 def test_mnist_folder_without_the_files(capsys, tmp_path):
