@@ -108,10 +108,12 @@ def suggest_lr(result, method="sma_derivative", *, use_val=False, min_drop=MIN_D
     use_val = check_flag("use_val", use_val)
     min_drop = check_fraction("min_drop", min_drop)
     curve_name, lrs, curve = _read_curve(result, method, use_val)
+    stop_reason = getattr(result, "stop_reason", None)
     if use_val:
-        check_the_loss_fell(method, "validation loss", result.val_losses, min_drop)
+        check_the_loss_fell(method, "validation loss", result.val_losses, min_drop, stop_reason)
     else:
-        check_the_loss_fell(method, f"mean loss of {FALL_WINDOW} batches", sma(result.losses, FALL_WINDOW), min_drop)
+        means = sma(result.losses, FALL_WINDOW)
+        check_the_loss_fell(method, f"mean loss of {FALL_WINDOW} batches", means, min_drop, stop_reason)
     start, stop = 0, len(curve)
     if method in FASTAI_METHODS:
         start, stop = _fastai_window(curve, check_positive_int("result.num_iter", result.num_iter))
@@ -166,7 +168,7 @@ def suggest_all(result, *, methods=METHODS, use_val=False, min_drop=MIN_DROP, **
 # --- helpers --------------------------------------------------------------------------------------------
 
 
-def check_the_loss_fell(method, name, curve, min_drop):
+def check_the_loss_fell(method, name, curve, min_drop, stop_reason=None):
     """NoSuggestionError unless the lowest finite point of ``curve`` lies min_drop below its first finite one.
 
     ``curve`` is the judged curve (5-batch means, NaN before the first full window, or validation
@@ -174,6 +176,11 @@ def check_the_loss_fell(method, name, curve, min_drop):
     """
     curve = np.asarray(curve, dtype=np.float64)
     finite = curve[np.isfinite(curve)]
+    if finite.size == 0 and stop_reason == "diverged":
+        raise NoSuggestionError(
+            f"{method}: the range test stopped after {curve.size} steps, its loss already over stop_factor × "
+            "its best. So early, on a model that is already trained, that is one noisy batch, not a blow-up: "
+            "run it with stop_on='smoothed', or use find_lr (tutorial 04, re-running the finder)")
     if finite.size == 0:
         raise NoSuggestionError(f"{method}: there is no finite {name} among the {curve.size} recorded points "
                                 "(too few, or the loss was not finite from the start): raise num_iter, or "

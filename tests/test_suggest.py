@@ -225,3 +225,12 @@ def test_use_val_judges_the_fall_on_the_validation_losses():
     assert suggest_lr(result, "minimum", use_val=True).index == 54  # fastai's cut drops the last 5 points
     with pytest.raises(NoSuggestionError, match="mean loss of 5 batches fell by only 0.0%"):
         suggest_lr(result, "minimum")
+
+
+def test_a_test_stopped_within_five_steps_points_to_the_smoothed_stop_rule():
+    """Known answer: a trained model's test stopped as 'diverged' after 2 steps (batch noise): the refusal
+    says so and points to stop_on='smoothed' and find_lr, not to num_iter."""
+    result = result_of([0.02, 0.09], num_iter=100)
+    result.stop_reason = "diverged"
+    with pytest.raises(NoSuggestionError, match=r"stopped after 2 steps.*one noisy batch.*stop_on='smoothed'"):
+        suggest_lr(result)
