@@ -22,9 +22,9 @@ one update, instead of streaming megabytes from memory on every pass.
 
 What it buys
 ------------
-``python -m minigrad_lr.bench packing`` times one optimizer step on per-parameter arrays, on the flat
-arrays in one piece and in blocks, for each benchmark shape; the README's Performance section gives
-its table.
+``python -m minigrad_lr.bench`` (its table 5, "the fast path") times one optimizer update on
+per-parameter arrays, on the flat arrays in one piece and in blocks, for each benchmark shape; the
+README's Performance section gives the table.
 """
 
 import numpy as np

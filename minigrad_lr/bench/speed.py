@@ -1,11 +1,12 @@
 """``python -m minigrad_lr.bench``: how fast is minigrad_lr, and where does the time go?
 
-One run (about a minute) prints four tables; ``--all`` adds a fifth:
+One run (about a minute) prints five tables; ``--all`` adds a sixth:
 
 1. one training step against its matrix products alone, and PyTorch's step (``step``);
 2. the range test's own work per step, 3. the suggestion rules on long curves, 4. the peak memory of
    a range test (``finder_cost``);
-5. ``--all``: ``python -m minigrad_lr.demo`` end to end and the test suite's wall time (subprocesses).
+5. the fast path: an optimizer update on per-parameter arrays, packed whole and in blocks (``packing``);
+6. ``--all``: ``python -m minigrad_lr.demo`` end to end and the test suite's wall time (subprocesses).
 
 How the times are taken, and how to set the BLAS thread count: ``timing``.
 """
@@ -15,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import finder_cost, step
+from . import finder_cost, packing, step
 from .timing import blas_threads, machine, torch_version, wall_time
 
 
@@ -67,10 +68,13 @@ def main(argv=None):
     print("\n4. Peak memory of a range test (float32, Adam, 20 steps)\n")
     finder_cost.print_memory_table(finder_cost.memory_table())
 
+    print("\n5. The fast path (packed.py): one optimizer update, float32, per-parameter arrays vs packed\n")
+    packing.print_packing_table(packing.packing_table(rounds=args.rounds))
+
     if args.all:
         import tempfile  # noqa: PLC0415
 
-        print("\n5. End to end (wall time, one run each)\n")
+        print("\n6. End to end (wall time, one run each)\n")
         with tempfile.TemporaryDirectory() as out_dir:
             for command, seconds, ok in end_to_end(out_dir):
                 print(f"{command:<30} {seconds:>7.1f} s" + ("" if ok else "  (FAILED)"))
