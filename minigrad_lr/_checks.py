@@ -47,7 +47,7 @@ def check_positive(name, value):
 
 
 def check_fraction(name, value):
-    """Return ``value`` as a Python float in [0, 1) (a decay rate such as β or α)."""
+    """Return ``value`` as a Python float in [0, 1) (a decay rate such as β or α, a smoothing factor)."""
     value = check_real(name, value)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
@@ -291,13 +291,7 @@ def check_one_cycle(step, total_steps, pct_start, anneal_strategy, three_phase):
     return step, total_steps, pct_start, anneal_strategy, three_phase
 
 
-# --- the range test and its curve -------------------------------------------------------------
-def check_beta(name, value):
-    """Return ``value`` as a Python float in [0, 1), a smoothing factor β (0: no smoothing)."""
-    value = check_real(name, value)
-    if not 0 <= value < 1:
-        raise ValueError(f"the smoothing factor {name} must be in [0, 1) (0: no smoothing), got {value!r}")
-    return value
+# --- the range test and its curve ------------------------------------------------------------------
 
 
 def check_stop_factor(name, value):
@@ -407,9 +401,7 @@ def check_executor(name, value):
 
 def check_growth_rate(name, value):
     """Return ``value`` as a Python float >= 1, ``inf`` allowed: the largest factor of growth in one step."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
+    value = check_number(name, value)
     if not value >= 1:  # also rejects nan
         raise ValueError(f"{name} must be >= 1 (inf for no limit), got {value!r}")
     return value

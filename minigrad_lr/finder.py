@@ -35,10 +35,10 @@ import warnings
 import numpy as np
 
 from ._checks import (
-    check_beta,
     check_callable,
     check_choice,
     check_flag,
+    check_fraction,
     check_model_and_optimizer,
     check_positive_int,
     check_stop_factor,
@@ -73,7 +73,7 @@ class StopRule:
     def __init__(self, stop_factor=4.0, stop_on="raw", smooth=0.98):
         self.stop_factor = check_stop_factor("stop_factor", stop_factor)
         self.stop_on = check_choice("stop_on", stop_on, STOP_ON)
-        self.average = RunningEMA(check_beta("smooth", smooth))
+        self.average = RunningEMA(check_fraction("smooth", smooth))
         self.best = math.inf
 
     def update(self, loss):

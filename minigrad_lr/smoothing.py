@@ -19,7 +19,7 @@ D. P. Kingma, J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, §
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import check_beta, check_curve, check_positive_int
+from ._checks import check_curve, check_fraction, check_positive_int
 
 
 class RunningEMA:
@@ -36,7 +36,7 @@ class RunningEMA:
     """
 
     def __init__(self, beta=0.98):
-        self.beta = check_beta("beta", beta)
+        self.beta = check_fraction("beta", beta)
         self.value = 0.0  # s_{i−1}
         self.power = 1.0  # β^i, by repeated multiplication
 
