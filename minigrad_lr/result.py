@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import (
-    check_beta,
     check_choice,
     check_curve,
+    check_fraction,
     check_lrs_and_losses,
     check_path,
     check_range,
@@ -192,7 +192,7 @@ def read_document(document):
 
     fields = dict(zip(("start_lr", "end_lr", "num_iter", "mode"), check_range(
         document["start_lr"], document["end_lr"], document["num_iter"], document["mode"])))
-    fields["smooth"] = check_beta("smooth", document["smooth"])
+    fields["smooth"] = check_fraction("smooth", document["smooth"])
     fields["stop_factor"] = check_stop_factor("stop_factor", document["stop_factor"])
     fields["stop_on"] = check_choice("stop_on", document["stop_on"], STOP_ON)
     fields["stop_reason"] = check_choice("stop_reason", document["stop_reason"], STOP_REASONS)
