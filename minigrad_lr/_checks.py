@@ -8,6 +8,7 @@ for a value of the wrong type and ``ValueError`` for a value of the right type b
 
 import math
 import numbers
+import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,7 +25,7 @@ def check_real(name, value):
         if isinstance(value, Suggestion):
             return check_real(name, value.lr)
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
+    value = to_float(name, value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value
@@ -213,7 +214,7 @@ def check_number(name, value):
     """Return ``value`` as a Python float; TypeError if it is not a real number. NaN and ±inf pass (a metric)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    return float(value)
+    return to_float(name, value)
 
 
 def check_decay(name, value):
@@ -268,8 +269,8 @@ def check_one_cycle(step, total_steps, pct_start, anneal_strategy, three_phase):
     ``pct_start · total_steps > 1``, so that the warm-up ends after step 0; with ``three_phase``,
     ``2 · pct_start · total_steps − 2 < total_steps − 1``, so that the third phase has steps.
     """
-    total_steps = check_positive_int("total_steps", total_steps)
-    step = check_positive_int("step", step, minimum=0)
+    total_steps = check_step("total_steps", total_steps, minimum=1)
+    step = check_step("step", step)
     if step >= total_steps:
         raise ValueError(
             f"step must be < total_steps={total_steps} (torch's OneCycleLR raises past the end), got {step}"
@@ -335,10 +336,14 @@ def check_lrs_and_losses(lrs, losses):
     lrs, losses = check_curve("lrs", lrs), check_curve("losses", losses)
     if lrs.shape != losses.shape:
         raise ValueError(f"lrs and losses must have the same length, got {lrs.size} and {losses.size}")
-    if not (np.all(np.isfinite(lrs)) and np.all(lrs > 0)):
-        raise ValueError(f"lrs must be positive and finite, got min {lrs.min()!r}, max {lrs.max()!r}")
+    bad = ~(np.isfinite(lrs) & (lrs > 0))
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"lrs must be positive and finite, got lrs[{i}] = {float(lrs[i])!r}")
     if np.any(np.diff(lrs) <= 0):
-        raise ValueError("lrs must be strictly increasing, as a range test records them")
+        i = int(np.argmax(np.diff(lrs) <= 0)) + 1
+        raise ValueError(f"lrs must be strictly increasing, as a range test records them, got lrs[{i}] = "
+                         f"{float(lrs[i])!r} after lrs[{i - 1}] = {float(lrs[i - 1])!r}")
     return lrs, losses
 
 
@@ -404,4 +409,72 @@ def check_growth_rate(name, value):
     value = check_number(name, value)
     if not value >= 1:  # also rejects nan
         raise ValueError(f"{name} must be >= 1 (inf for no limit), got {value!r}")
+
+
+# --- numbers too large for float64, counts of steps, the range test's schedule, paths -----------------
+
+
+def show_int(value):
+    """An int as an error message shows it: in full, or by its size when it is too long to read (or to print)."""
+    return repr(value) if value.bit_length() <= 128 else f"an int of {value.bit_length()} bits"
+
+
+def to_float(name, value):
+    """``float(value)`` for a real number; ValueError naming ``name`` when it is too large for float64."""
+    try:
+        return float(value)
+    except OverflowError:
+        shown = show_int(value) if isinstance(value, numbers.Integral) else repr(value)
+        raise ValueError(f"{name} must fit in a float64, got {shown}") from None
+
+
+MAX_STEP = 2**53  # float64 holds every integer up to 2**53 exactly; the schedules compute with float(step)
+
+
+def check_step(name, value, minimum=0):
+    """Return ``value`` as a Python int in [minimum, 2**53]: a count of steps, which the schedules use as a float."""
+    value = check_positive_int(name, value, minimum)
+    if value > MAX_STEP:
+        raise ValueError(f"{name} must be <= 2**53 (the largest count float64 holds exactly), got {show_int(value)}")
+    return value
+
+
+RANGE_MODES = ("exp", "linear")
+
+
+def check_range(start_lr, end_lr, num_iter, mode):
+    """Return the range test's schedule as Python values: 0 < start_lr < end_lr, num_iter >= 2, mode in RANGE_MODES.
+
+    Also ValueError when float64 cannot hold the schedule: fewer than ``num_iter`` float64 values lie between
+    ``start_lr`` and ``end_lr``, or (mode "exp") the ratio ``end_lr / start_lr`` overflows.
+    """
+    start_lr = check_positive("start_lr", start_lr)
+    end_lr = check_greater("end_lr", end_lr, start_lr, "start_lr")
+    num_iter = check_positive_int("num_iter", num_iter, minimum=2)
+    mode = check_choice("mode", mode, RANGE_MODES)
+    # Positive float64s are ordered as their bit patterns read as integers: this counts those in [start, end].
+    start_bits, end_bits = np.array([start_lr, end_lr]).view(np.int64).tolist()
+    available = end_bits - start_bits + 1
+    if num_iter > available:
+        raise ValueError(
+            f"start_lr={start_lr!r} and end_lr={end_lr!r} are too close for num_iter={show_int(num_iter)} "
+            f"distinct learning rates: float64 has only {available} values from one to the other; "
+            "widen the range or lower num_iter"
+        )
+    if mode == "exp" and not math.isfinite(end_lr / start_lr):
+        raise ValueError(
+            f"the ratio end_lr / start_lr = {end_lr!r} / {start_lr!r} overflows float64, and mode='exp' "
+            "multiplies start_lr by its powers; raise start_lr, lower end_lr, or use mode='linear'"
+        )
+    return start_lr, end_lr, num_iter, mode
+
+
+def check_path(name, value):
+    """Return ``value`` (a str or os.PathLike, not empty) as a str, for a file to read or write."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a str or os.PathLike (a file path), got {value!r} of type "
+                        f"{type(value).__name__}")
+    value = os.fsdecode(os.fspath(value))
+    if not value:
+        raise ValueError(f"{name} must name a file, got an empty path")
     return value

@@ -16,8 +16,8 @@ and edge cases followed here.
     one_cycle           OneCycleLR             warm up to max_lr, anneal far below the start
     one_cycle_momentum  OneCycleLR's momentum  the mirror image, between 0.95 and 0.85
 
-As in ``schedules``, ``step`` is an int >= 0 counting mini-batches, step 0 is torch's value before the
-first ``scheduler.step()``, and every function returns a Python float.
+As in ``schedules``, ``step`` is an int in [0, 2**53] counting mini-batches, step 0 is torch's value
+before the first ``scheduler.step()``, and every function returns a Python float.
 """
 
 import math
@@ -29,7 +29,7 @@ from ._checks import (
     check_fraction,
     check_one_cycle,
     check_positive,
-    check_positive_int,
+    check_step,
     check_up_to,
 )
 
@@ -77,11 +77,11 @@ def cyclic(step, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="
     (x = 1 + step/(up + down) − cycle); integer arithmetic here makes the schedule exactly periodic.
     torch accepts float step sizes and any gamma; here they are ints >= 1 and gamma in (0, 1].
     """
-    step = check_positive_int("step", step, minimum=0)
+    step = check_step("step", step)
     base_lr = check_positive("base_lr", base_lr)
     max_lr = check_at_least("max_lr", max_lr, base_lr, "base_lr")
-    up = check_positive_int("step_size_up", step_size_up)
-    down = up if step_size_down is None else check_positive_int("step_size_down", step_size_down)
+    up = check_step("step_size_up", step_size_up, minimum=1)
+    down = up if step_size_down is None else check_step("step_size_down", step_size_down, minimum=1)
     mode = check_choice("mode", mode, CYCLIC_MODES)
     gamma = check_decay("gamma", gamma)
 

@@ -13,10 +13,10 @@ turns a ``RangeTestResult`` into their arguments, with the rules of ``suggest``.
 
 import numpy as np
 
-from ._checks import check_choice, check_greater, check_positive_int
+from ._checks import check_choice, check_curve, check_greater, check_lrs_and_losses, check_positive_int
 from .rules import NoSuggestionError
 from .smoothing import sma
-from .suggest import suggest_lr
+from .suggest import METHODS, suggest_lr
 
 BOUND_RULES = ("loss", "accuracy")
 
@@ -72,17 +72,19 @@ def cyclic_bounds(result, rule="loss", ratio=4.0, method="sma_derivative", windo
     Raises
     ------
     ValueError
-        Bad arguments, or (a ``NoSuggestionError``) a curve on which the rule finds nothing: no fall in
-        the loss, no rise in the accuracy, or accuracies that are NaN (a regression loss).
+        Bad arguments (each is checked, whichever rule reads it), or (a ``NoSuggestionError``) a curve
+        on which the rule finds nothing: no fall in the loss, no rise in the accuracy, or accuracies
+        that are NaN (a regression loss).
     """
     rule = check_choice("rule", rule, BOUND_RULES)
+    ratio = check_greater("ratio", ratio, 1.0)  # max_lr / base_lr
+    method = check_choice("method", method, METHODS)
     window = check_positive_int("window", window)
     if rule == "loss":
-        ratio = check_greater("ratio", ratio, 1.0)  # max_lr / base_lr
         max_lr = suggest_lr(result, method).lr
         return max_lr / ratio, max_lr
 
-    accuracies = np.asarray(result.accuracies, dtype=np.float64)
+    lrs, accuracies = _read_accuracies(result)
     if len(accuracies) < 2 or not np.all(np.isfinite(accuracies)):
         raise NoSuggestionError("the accuracy rule needs finite batch accuracies (a classification range test)")
     smoothed = sma(accuracies, window)  # NaN for the first window − 1 steps
@@ -99,4 +101,17 @@ def cyclic_bounds(result, rule="loss", ratio=4.0, method="sma_derivative", windo
     start = int(below[-1]) + 1
     if start >= top:
         raise NoSuggestionError("the accuracy rises in a single step: base_lr and max_lr would coincide")
-    return float(result.lrs[start - lag]), float(result.lrs[top - lag])
+    return float(lrs[start - lag]), float(lrs[top - lag])
+
+
+def _read_accuracies(result):
+    """The lrs and batch accuracies of ``result``, checked: lrs as every rule needs them, one accuracy per lr."""
+    missing = [a for a in ("lrs", "losses", "accuracies") if not hasattr(result, a)]
+    if missing:
+        raise TypeError(f"result must be a RangeTestResult (lrs, losses, accuracies); "
+                        f"{type(result).__name__} has no {', '.join(missing)}")
+    lrs, _ = check_lrs_and_losses(result.lrs, result.losses)
+    accuracies = check_curve("result.accuracies", result.accuracies)
+    if accuracies.shape != lrs.shape:
+        raise ValueError(f"result.accuracies must hold one value per lr ({lrs.size}), got {accuracies.size}")
+    return lrs, accuracies

@@ -20,16 +20,15 @@ Every training schedule takes ``step``, an int >= 0 (mini-batches or epochs: wha
 counts), and ``base_lr`` > 0, the lr of step 0; it returns a Python float. Step 0 is torch's lr before
 the first ``scheduler.step()``, so ``f(step)`` equals torch's lr after ``step`` calls, and can be called
 for any step, in any order. torch also accepts γ > 1 (a growing lr); here γ is in (0, 1]: a decay must
-decay, and growth is the range test's job.
+decay, and growth is the range test's job. Every count of steps (``step``, ``step_size``, ``T_0``, ...)
+is at most 2**53, the largest integer up to which float64 holds every count exactly.
 """
 
 import math
 
 import numpy as np
 
-from ._checks import check_choice, check_decay, check_greater, check_positive, check_positive_int, check_up_to
-
-RANGE_MODES = ("exp", "linear")
+from ._checks import check_decay, check_positive, check_range, check_step, check_up_to
 
 
 def range_lrs(start_lr, end_lr, num_iter, mode="exp"):
@@ -64,10 +63,7 @@ def range_lrs(start_lr, end_lr, num_iter, mode="exp"):
     exactly (the formula can miss it by one rounding). This is pytorch-lr-finder's convention; fastai's
     ``lr_find`` never reaches ``end_lr`` and PyTorch Lightning's squares its first step.
     """
-    start_lr = check_positive("start_lr", start_lr)
-    end_lr = check_greater("end_lr", end_lr, start_lr, "start_lr")
-    num_iter = check_positive_int("num_iter", num_iter, minimum=2)
-    mode = check_choice("mode", mode, RANGE_MODES)
+    start_lr, end_lr, num_iter, mode = check_range(start_lr, end_lr, num_iter, mode)
 
     fraction = np.arange(num_iter) / (num_iter - 1)  # i / (n − 1), from 0 to 1
     if mode == "exp":
@@ -77,8 +73,9 @@ def range_lrs(start_lr, end_lr, num_iter, mode="exp"):
     lrs[0], lrs[-1] = start_lr, end_lr
     if not np.all(np.diff(lrs) > 0):
         raise ValueError(
-            f"start_lr={start_lr!r} and end_lr={end_lr!r} are too close for {num_iter} distinct "
-            "float64 learning rates; widen the range or lower num_iter"
+            f"start_lr={start_lr!r} and end_lr={end_lr!r} are too close for num_iter={num_iter} distinct "
+            f"float64 learning rates (mode={mode!r} rounds two steps to the same value); widen the range "
+            "or lower num_iter"
         )
     return lrs
 
@@ -96,9 +93,9 @@ def step_decay(step, base_lr, step_size, gamma=0.1):
     PyTorch ``torch.optim.lr_scheduler.StepLR``; the "step annealing" of the article (e.g. lr ÷ 10
     every 30 epochs on ImageNet, He et al. 2016).
     """
-    step = check_positive_int("step", step, minimum=0)
+    step = check_step("step", step)
     base_lr = check_positive("base_lr", base_lr)
-    step_size = check_positive_int("step_size", step_size)
+    step_size = check_step("step_size", step_size, minimum=1)
     gamma = check_decay("gamma", gamma)
     return base_lr * gamma ** (step // step_size)
 
@@ -114,7 +111,7 @@ def exponential_decay(step, base_lr, gamma):
     ----------
     PyTorch ``torch.optim.lr_scheduler.ExponentialLR``.
     """
-    step = check_positive_int("step", step, minimum=0)
+    step = check_step("step", step)
     base_lr = check_positive("base_lr", base_lr)
     gamma = check_decay("gamma", gamma)
     return base_lr * gamma**step
@@ -143,9 +140,9 @@ def cosine_annealing(step, base_lr, total_steps, eta_min=0.0):
     I. Loshchilov and F. Hutter, SGDR, eq. 5 (one run, no restart).
     PyTorch ``torch.optim.lr_scheduler.CosineAnnealingLR``.
     """
-    step = check_positive_int("step", step, minimum=0)
+    step = check_step("step", step)
     base_lr = check_positive("base_lr", base_lr)
-    total_steps = check_positive_int("total_steps", total_steps)
+    total_steps = check_step("total_steps", total_steps, minimum=1)
     eta_min = check_up_to("eta_min", eta_min, "base_lr", base_lr)
     return _half_cosine(step, total_steps, base_lr, eta_min)
 
@@ -167,10 +164,10 @@ def cosine_warm_restarts(step, base_lr, T_0, T_mult=1, eta_min=0.0):
     ----------
     I. Loshchilov and F. Hutter, SGDR, eq. 5. PyTorch ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
     """
-    step = check_positive_int("step", step, minimum=0)
+    step = check_step("step", step)
     base_lr = check_positive("base_lr", base_lr)
-    T_0 = check_positive_int("T_0", T_0)
-    T_mult = check_positive_int("T_mult", T_mult)
+    T_0 = check_step("T_0", T_0, minimum=1)
+    T_mult = check_step("T_mult", T_mult, minimum=1)
     eta_min = check_up_to("eta_min", eta_min, "base_lr", base_lr)
     if T_mult == 1:
         T_i, T_cur = T_0, step % T_0

@@ -5,6 +5,7 @@ before the first ``scheduler.step()`` is step 0.
 """
 
 import inspect
+import math
 
 import numpy as np
 import pytest
@@ -51,3 +52,41 @@ def assert_rejects(function, good, argument, value, error):
 def as_numpy(arguments):
     """The same keyword arguments as NumPy scalars: ints as np.int64, floats as np.float32."""
     return {k: (np.int64(v) if isinstance(v, int) else np.float32(v)) for k, v in arguments.items()}
+
+
+# --- hostile arguments: every kind of wrong value, for every argument of a schedule -------------------
+
+HUGE = 10**400  # a Python int that no float64 holds
+HOSTILE = {
+    # the kind of argument: [(value, error), ...]
+    "real": [("0.1", TypeError), (None, TypeError), ([0.1], TypeError), (True, TypeError), (np.array(0.1), TypeError),
+             (math.nan, ValueError), (math.inf, ValueError), (-math.inf, ValueError), (HUGE, ValueError)],
+    "int": [("3", TypeError), (None, TypeError), ([3], TypeError), (True, TypeError), (3.0, TypeError),
+            (np.float64(3.0), TypeError), (math.nan, TypeError), (math.inf, TypeError), (-1, ValueError)],
+    "step": [(2**53 + 1, ValueError), (HUGE, ValueError)],  # and every "int" case: a count of steps
+    "choice": [("nope", ValueError), (None, ValueError), (["exp"], ValueError), (1, ValueError)],
+    "flag": [(1, TypeError), ("True", TypeError), (None, TypeError), (np.float64(1.0), TypeError)],
+}
+HOSTILE["step"] = HOSTILE["int"] + HOSTILE["step"]
+
+
+def hostile_cases(function, kinds):
+    """pytest params (function, argument, value, error) for each argument of ``kinds`` (name -> kind of HOSTILE)."""
+    return [pytest.param(function, argument, value, error, id=f"{function.__name__}-{argument}={value!r:.20}")
+            for argument, kind in kinds.items() for value, error in HOSTILE[kind]]
+
+
+def assert_names_argument_and_value(function, good, argument, value, error):
+    """``function(**good, argument=value)`` raises ``error``; its message names the argument and shows the value."""
+    with pytest.raises(error) as info:
+        function(**{**good, argument: value})
+    message = str(info.value)
+    assert argument in message, message
+    huge = isinstance(value, int) and value.bit_length() > 128  # shown by its size, not its 400 digits
+    assert ("bits" if huge else repr(value)) in message, message
+
+
+def as_numpy64(arguments):
+    """The same keyword arguments as NumPy scalars of the same value: ints as np.int64, floats as np.float64."""
+    return {k: (np.int64(v) if type(v) is int else np.float64(v) if type(v) is float else v)
+            for k, v in arguments.items()}

@@ -13,7 +13,17 @@ from hypothesis import strategies as st
 
 from minigrad_lr.cyclical import cyclic, one_cycle, one_cycle_momentum
 
-from schedule_helpers import N_TORCH_STEPS, as_numpy, assert_rejects, assert_torch_defaults, torch_values, within
+from schedule_helpers import (
+    N_TORCH_STEPS,
+    as_numpy,
+    as_numpy64,
+    assert_names_argument_and_value,
+    assert_rejects,
+    assert_torch_defaults,
+    hostile_cases,
+    torch_values,
+    within,
+)
 from strategies import lrs as base_lrs
 from strategies import period_lengths
 from strategies import schedule_steps as any_steps
@@ -295,3 +305,47 @@ def test_three_phase_one_cycle_needs_room_for_its_third_phase():
 def test_numpy_arguments_give_a_python_float(name):
     """NumPy scalars in, a Python float out (a NumPy float64 lr would upcast float32 parameters)."""
     assert type(FUNCTIONS[name](**as_numpy(GOOD[name]))) is float
+
+
+# --- hostile arguments: wrong types, NaN, ±inf, huge ints, for every argument -------------------------
+
+FULL = dict(
+    cyclic=dict(step=3, base_lr=0.01, max_lr=0.1, step_size_up=10, step_size_down=5, mode="exp_range", gamma=0.99),
+    one_cycle=dict(step=3, total_steps=100, max_lr=0.1, pct_start=0.3, anneal_strategy="linear", div_factor=25.0,
+                   final_div_factor=1e4, three_phase=True),
+    one_cycle_momentum=dict(step=3, total_steps=100, pct_start=0.3, anneal_strategy="linear", base_momentum=0.85,
+                            max_momentum=0.95, three_phase=True),
+)
+HOSTILE_CASES = (
+    hostile_cases(cyclic, dict(step="step", base_lr="real", max_lr="real", step_size_up="step",
+                               step_size_down="step", mode="choice", gamma="real"))
+    + hostile_cases(one_cycle, dict(step="step", total_steps="step", max_lr="real", pct_start="real",
+                                    anneal_strategy="choice", div_factor="real", final_div_factor="real",
+                                    three_phase="flag"))
+    + hostile_cases(one_cycle_momentum, dict(step="step", total_steps="step", pct_start="real",
+                                             anneal_strategy="choice", base_momentum="real", max_momentum="real",
+                                             three_phase="flag"))
+)
+HOSTILE_CASES = [case for case in HOSTILE_CASES if case.id != "cyclic-step_size_down=None"]  # None: step_size_up
+
+
+@pytest.mark.parametrize("function, argument, value, error", HOSTILE_CASES)
+def test_hostile_arguments_are_rejected_naming_argument_and_value(function, argument, value, error):
+    """Every wrong type (str, None, list, bool, a float for an int) is a TypeError, every NaN, ±inf, int too large
+    for float64, negative count or count past 2**53 a ValueError; the message names the argument and the value."""
+    assert_names_argument_and_value(function, FULL[function.__name__], argument, value, error)
+
+
+@pytest.mark.parametrize("name", list(FULL))
+def test_numpy_scalars_are_numbers(name):
+    """np.float64 and np.int64 arguments give exactly what Python floats and ints give."""
+    function = FUNCTIONS[name]
+    assert function(**as_numpy64(FULL[name])) == function(**FULL[name])
+
+
+def test_steps_up_to_2_to_the_53_are_fine():
+    """The largest count float64 holds exactly is a valid step and total_steps."""
+    last = 2**53 - 1
+    assert 0.01 <= cyclic(last, 0.01, 0.1, 2**52, mode="exp_range", gamma=0.5) <= 0.1
+    assert one_cycle(last, 2**53, 0.1) == pytest.approx(0.1 / 25 / 1e4)
+    assert one_cycle_momentum(last, 2**53) == pytest.approx(0.95)

@@ -4,6 +4,8 @@ The range tests are made up: a textbook loss (flat, fall, blow-up) over 1e-5 …
 where we say, so that the expected bounds can be read off by hand.
 """
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -90,3 +92,55 @@ def test_cyclic_bounds_accuracy_rule_says_why_it_cannot_answer(accuracies, words
 def test_cyclic_bounds_bad_arguments(kwargs, error, words):
     with pytest.raises(error, match=words):
         cyclic_bounds(range_result(rising_accuracies()), **kwargs)
+
+
+# --- hostile arguments -------------------------------------------------------------------------------
+
+HOSTILE_OPTIONS = [
+    ({"ratio": "4"}, TypeError, "ratio"), ({"ratio": None}, TypeError, "ratio"), ({"ratio": True}, TypeError, "ratio"),
+    ({"ratio": np.nan}, ValueError, "ratio"), ({"ratio": np.inf}, ValueError, "ratio"),
+    ({"ratio": 10**400}, ValueError, "ratio"), ({"method": None}, ValueError, "method"),
+    ({"method": ["valley"]}, ValueError, "method"), ({"rule": None}, ValueError, "rule"),
+    ({"window": 2.0}, TypeError, "window"), ({"window": np.float64(10)}, TypeError, "window"),
+    ({"window": None}, TypeError, "window"), ({"window": True}, TypeError, "window"),
+]
+
+
+@pytest.mark.parametrize("rule", ["loss", "accuracy"])
+@pytest.mark.parametrize("kwargs, error, words", HOSTILE_OPTIONS)
+def test_cyclic_bounds_checks_every_argument_whichever_rule_reads_it(rule, kwargs, error, words):
+    """ratio and method are checked under the accuracy rule too, window under the loss rule: never silently ignored."""
+    with pytest.raises(error, match=words):
+        cyclic_bounds(range_result(rising_accuracies()), **{"rule": rule, **kwargs})
+
+
+def replaced(**changes):
+    return dataclasses.replace(range_result(rising_accuracies()), **changes)
+
+
+@pytest.mark.parametrize(
+    "result, error, words",
+    [
+        (None, TypeError, "result must be a RangeTestResult"),
+        ({"lrs": [1.0]}, TypeError, "dict has no lrs, losses, accuracies"),
+        (lambda: replaced(accuracies=rising_accuracies()[:50]), ValueError, "one value per lr"),
+        (lambda: replaced(accuracies=np.array([])), ValueError, "one value per lr"),
+        (lambda: replaced(accuracies="high"), TypeError, "result.accuracies"),
+        (lambda: replaced(accuracies=rising_accuracies().reshape(8, 10)), ValueError, "result.accuracies must be 1-D"),
+        (lambda: replaced(lrs=range_lrs(1e-5, 1.0, 80)[::-1].copy()), ValueError, "lrs must be strictly increasing"),
+        (lambda: replaced(lrs=np.r_[range_lrs(1e-5, 1.0, 79), np.nan]), ValueError, r"lrs\[79\] = nan"),
+        (lambda: replaced(lrs=range_lrs(1e-5, 1.0, 50)), ValueError, "same length"),
+    ],
+)
+def test_cyclic_bounds_accuracy_rule_rejects_a_bad_result(result, error, words):
+    """The accuracy rule reads lrs and accuracies: a result without them, or with curves a range test cannot
+    record (lengths that differ, lrs not increasing or not finite), is an error, not an IndexError or a wrong pair."""
+    with pytest.raises(error, match=words):
+        cyclic_bounds(result() if callable(result) else result, rule="accuracy", window=1)
+
+
+def test_numpy_scalars_are_numbers():
+    result = range_result(rising_accuracies())
+    assert cyclic_bounds(result, ratio=np.float64(3.0)) == cyclic_bounds(result, ratio=3.0)
+    with_numpy = cyclic_bounds(result, rule="accuracy", window=np.int64(5))
+    assert with_numpy == cyclic_bounds(result, rule="accuracy", window=5)

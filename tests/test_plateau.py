@@ -13,7 +13,15 @@ from hypothesis import strategies as st
 
 from minigrad_lr.plateau import ReduceLROnPlateau
 
-from schedule_helpers import N_TORCH_STEPS, assert_rejects, assert_torch_defaults
+from schedule_helpers import (
+    HUGE,
+    N_TORCH_STEPS,
+    as_numpy64,
+    assert_names_argument_and_value,
+    assert_rejects,
+    assert_torch_defaults,
+    hostile_cases,
+)
 from strategies import lrs as base_lrs
 
 
@@ -160,3 +168,43 @@ def test_numpy_arguments_give_a_python_float():
     """NumPy scalars in, a Python float out (a NumPy float64 lr would upcast float32 parameters)."""
     plateau = ReduceLROnPlateau(np.float32(0.1), patience=0)
     assert type(plateau.lr) is float and type(plateau.step(np.float64(1.0))) is float
+
+
+# --- hostile arguments: wrong types, NaN, ±inf, huge ints, for every argument -------------------------
+
+FULL = dict(lr=0.1, mode="max", factor=0.5, patience=2, threshold=1e-3, threshold_mode="abs", cooldown=1,
+            min_lr=0.001, eps=1e-9)
+HOSTILE_CASES = hostile_cases(ReduceLROnPlateau, dict(
+    lr="real", mode="choice", factor="real", patience="int", threshold="real", threshold_mode="choice",
+    cooldown="int", min_lr="real", eps="real"))
+
+
+@pytest.mark.parametrize("function, argument, value, error", HOSTILE_CASES)
+def test_hostile_arguments_are_rejected_naming_argument_and_value(function, argument, value, error):
+    """Every wrong type (str, None, list, bool, a float for an int) is a TypeError, every NaN, ±inf, int too large
+    for float64 or negative count a ValueError; the message names the argument and the value."""
+    assert_names_argument_and_value(function, FULL, argument, value, error)
+
+
+@pytest.mark.parametrize("metric, error", [([1.0], TypeError), (np.array(1.0), TypeError), (1 + 0j, TypeError),
+                                           (HUGE, ValueError)])
+def test_plateau_step_rejects_a_metric_that_no_float_holds(metric, error):
+    """A list, an array, a complex number: TypeError; an int too large for float64: ValueError. Both name it."""
+    with pytest.raises(error, match="metric"):
+        ReduceLROnPlateau(0.1).step(metric)
+
+
+@pytest.mark.parametrize("metric", [math.nan, math.inf, -math.inf, np.float64(math.nan)])
+def test_plateau_step_takes_non_finite_metrics_as_torch_does(metric):
+    """NaN is never an improvement (a bad epoch); in "min" mode +inf is not one either, −inf is."""
+    plateau = ReduceLROnPlateau(0.1, patience=0)
+    plateau.step(1.0)
+    plateau.step(metric)
+    assert plateau.num_bad_epochs == 0 and (plateau.lr == 0.1) == (metric == -math.inf)
+
+
+def test_numpy_scalars_are_numbers():
+    """np.float64 and np.int64 arguments give exactly what Python floats and ints give."""
+    ours, theirs = ReduceLROnPlateau(**as_numpy64(FULL)), ReduceLROnPlateau(**FULL)
+    for metric in (1.0, 0.5, 0.5, 0.5, 0.5, 2.0):
+        assert ours.step(np.float64(metric)) == theirs.step(metric)

@@ -14,7 +14,17 @@ from hypothesis import strategies as st
 
 from minigrad_lr.schedules import cosine_annealing, cosine_warm_restarts, exponential_decay, range_lrs, step_decay
 
-from schedule_helpers import N_TORCH_STEPS, as_numpy, assert_rejects, assert_torch_defaults, torch_values, within
+from schedule_helpers import (
+    N_TORCH_STEPS,
+    as_numpy,
+    as_numpy64,
+    assert_names_argument_and_value,
+    assert_rejects,
+    assert_torch_defaults,
+    hostile_cases,
+    torch_values,
+    within,
+)
 from strategies import lrs as base_lrs
 from strategies import period_lengths
 from strategies import schedule_steps as any_steps
@@ -91,11 +101,32 @@ def test_linear_steps_are_exact_fractions():
         ((1e-3, "1", 10, "exp"), TypeError, "end_lr"),
         ((1e-3, 1.0, 10, "cosine"), ValueError, "mode"),
         ((1.0, 1.0 + 1e-15, 100, "exp"), ValueError, "too close"),
+        ((1.0, 1.0 + 1e-15, 100, "exp"), ValueError, r"num_iter=100 .* float64 has only 6 values"),
+        ((1.5, 1.5000000000000004, 3, "exp"), ValueError, r"too close .* \(mode='exp' rounds two steps"),
+        ((1e-300, 1e300, 100, "exp"), ValueError, r"ratio end_lr / start_lr = 1e\+300 / 1e-300 overflows float64"),
+        ((5e-324, 1.0, 10, "exp"), ValueError, "ratio end_lr / start_lr .* overflows"),
+        ((1e-7, 10.0, 10**30, "exp"), ValueError, "num_iter=1000000000000000000000000000000"),
+        ((10**400, 10**401, 10, "exp"), ValueError, "start_lr must fit in a float64"),
+        ((1e-3, 1.0, np.float64(10.0), "exp"), TypeError, "num_iter"),
+        ((1e-3, None, 10, "exp"), TypeError, "end_lr"),
+        ((1e-3, 1.0, 10, None), ValueError, "mode"),
     ],
 )
 def test_bad_arguments_are_rejected_by_name(args, error, words):
     with pytest.raises(error, match=words):
         range_lrs(*args)
+
+
+def test_a_range_too_wide_for_exp_is_fine_for_linear():
+    """1e-300 → 1e300 overflows exp's ratio, but linear steps of 1e300/99 are ordinary floats."""
+    lrs = range_lrs(1e-300, 1e300, 100, "linear")
+    assert lrs[0] == 1e-300 and lrs[-1] == 1e300 and np.all(np.diff(lrs) > 0)
+
+
+def test_numpy_scalars_give_the_same_range():
+    """np.float64 lrs and an np.int64 num_iter are numbers like any other."""
+    expected = range_lrs(1e-4, 1.0, 7)
+    assert range_lrs(np.float64(1e-4), np.float64(1.0), np.int64(7)).tobytes() == expected.tobytes()
 
 
 # ==================================================================================================
@@ -304,3 +335,40 @@ def test_training_schedules_reject_bad_arguments_by_name(name, argument, value, 
 def test_numpy_arguments_give_a_python_float(name):
     """NumPy scalars in, a Python float out (a NumPy float64 lr would upcast float32 parameters)."""
     assert type(FUNCTIONS[name](**as_numpy(GOOD[name]))) is float
+
+
+# --- hostile arguments: wrong types, NaN, ±inf, huge ints, for every argument -------------------------
+
+FULL = {**GOOD, "range_lrs": dict(start_lr=1e-3, end_lr=1.0, num_iter=10, mode="exp")}
+FULL["step_decay"] = {**GOOD["step_decay"], "gamma": 0.5}
+FULL["cosine_annealing"] = {**GOOD["cosine_annealing"], "eta_min": 0.01}
+FULL["cosine_warm_restarts"] = {**GOOD["cosine_warm_restarts"], "T_mult": 2, "eta_min": 0.01}
+HOSTILE_CASES = (
+    hostile_cases(range_lrs, dict(start_lr="real", end_lr="real", num_iter="int", mode="choice"))
+    + hostile_cases(step_decay, dict(step="step", base_lr="real", step_size="step", gamma="real"))
+    + hostile_cases(exponential_decay, dict(step="step", base_lr="real", gamma="real"))
+    + hostile_cases(cosine_annealing, dict(step="step", base_lr="real", total_steps="step", eta_min="real"))
+    + hostile_cases(cosine_warm_restarts, dict(step="step", base_lr="real", T_0="step", T_mult="step", eta_min="real"))
+)
+
+
+@pytest.mark.parametrize("function, argument, value, error", HOSTILE_CASES)
+def test_hostile_arguments_are_rejected_naming_argument_and_value(function, argument, value, error):
+    """Every wrong type (str, None, list, bool, a float for an int) is a TypeError, every NaN, ±inf, int too large
+    for float64, negative count or count past 2**53 a ValueError; the message names the argument and the value."""
+    assert_names_argument_and_value(function, FULL[function.__name__], argument, value, error)
+
+
+@pytest.mark.parametrize("name", [name for name in FULL if name != "range_lrs"])
+def test_numpy_scalars_are_numbers(name):
+    """np.float64 and np.int64 arguments give exactly what Python floats and ints give."""
+    function = FUNCTIONS[name]
+    assert function(**as_numpy64(FULL[name])) == function(**FULL[name])
+
+
+def test_steps_up_to_2_to_the_53_are_fine():
+    """The largest count float64 holds exactly is a valid step: the decays underflow, the cosines stay in range."""
+    step = 2**53
+    assert exponential_decay(step, 0.1, 0.9) == 0.0 and step_decay(step, 0.1, 1, 0.5) == 0.0
+    assert 0.0 <= cosine_annealing(step, 0.1, step) <= 0.1
+    assert 0.0 <= cosine_warm_restarts(step, 0.1, 1, step) <= 0.1
