@@ -409,6 +409,7 @@ def check_growth_rate(name, value):
     value = check_number(name, value)
     if not value >= 1:  # also rejects nan
         raise ValueError(f"{name} must be >= 1 (inf for no limit), got {value!r}")
+    return value
 
 
 # --- numbers too large for float64, counts of steps, the range test's schedule, paths -----------------
