@@ -167,3 +167,26 @@ smooth.set_title("Smoothed (exponential moving average, β = 0.9)")
 smooth.set_ylabel("training loss (smoothed)")
 fig.suptitle("The naive approach: SGD (momentum 0.9) on digits, same start, five learning rates")
 save_figure(fig, FIGURES / "fig_naive_approach.png")
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked solutions: `tutorials/solutions/01_learning_rate_matters.py`.
+#
+# 1. In the middle panel of figure 1 (lr = 0.75) the iterates cross the minimum at every step. By what
+#    factor does |θ| shrink per step, and after how many steps is it below 0.01? *Look at r = 1 − lr·a
+#    and at the printed iterates θ_k.*
+# 2. Which learning rate reaches the minimum of this bowl fastest, and in how many steps? What would its
+#    panel of figure 1 look like? *Look at the three cases of r: which value of r is best?*
+# 3. In the table of the naive approach every learning rate, even 0.0001, has a batch whose loss is
+#    higher than the first batch's (2.287). Do they all overshoot? How large is the excess for lr = 1,
+#    and for the others? *Look at the column "highest" and at the left panel of the naive-approach
+#    figure; then compute the losses of the same 100 batches at the initial weights, without training.*
+# 4. *Coding.* Take another bowl, J(θ) = a·θ²/2 with a = 5. Predict 1/a and 2/a, then find both
+#    numerically: run gradient descent for a fine grid of learning rates, classify each run as monotone,
+#    oscillating but converging, or diverging, and read the two boundaries off the grid. Check the three
+#    regimes of figure 1 at lr = 0.1, 0.3 and 0.5.
+# 5. *Coding.* A bowl with two directions, J(θ) = (a₁·θ₁² + a₂·θ₂²)/2 with a₁ = 1 and a₂ = 10. Find
+#    the largest learning rate at which gradient descent converges, and check the claim that the
+#    steepest direction sets the limit. Close to that limit, how many steps does the flat direction need
+#    to shrink by a factor of 100?

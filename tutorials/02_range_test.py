@@ -208,3 +208,25 @@ assert spread < 1000  # all six picks within three orders of magnitude
 plateau_level = result.smoothed[num_iter // 10]  # where the fastai rules start reading
 assert all(result.smoothed[picks[m].index] > 0.99 * plateau_level for m in ("valley", "slide"))
 assert picks["minimum"].lr < 0.1 < min(steepest_point)
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked solutions: `tutorials/solutions/02_range_test.py`.
+#
+# 1. The curve of figure 5 starts at about lr = 4·10⁻⁶, not at 1e-7 where the test starts, and only its
+#    right end is dotted. Why, on both counts? *Look at the definition of d_i, at the rule's window
+#    [max(k, skip_start), n − skip_end), and at q.*
+# 2. In figure 3 the smoothed loss reaches its lowest point later than the raw loss. How many steps
+#    later, and by what factor is its learning rate larger? *Look at the printed lowest raw and smoothed
+#    losses and at q.*
+# 3. *Coding.* Implement the SMA-derivative rule from its formula with plain NumPy: d_i = (loss_i −
+#    loss_{i−k})/k for i ≥ k, and the lr at the most negative d_i with i in [max(k, 10), n − 5). Check
+#    your pick against `mg.suggest_lr(result, k=k)` for k = 5, 10, 20 and 40.
+# 4. *Coding.* keras_lr_finder's `get_best_lr` pads d with zeros for i < k and takes the argmin over
+#    [10, n − 5) whatever its sign. Run a range test whose end_lr is too low (1e-7 to 1e-3 in 100
+#    steps) and apply both keras's rule and `mg.suggest_lr`. What does each answer, and by how much did
+#    the loss fall?
+# 5. *Coding.* The text says that averaging over k = 20 steps divides the noise of the loss change by
+#    about 20. Measure the ratio std(raw difference) / std(d_i) on the plateau for k = 2, 5, 10 and 20:
+#    does it grow like k?

@@ -201,3 +201,27 @@ right.set_xlabel(f"median step of a weight ÷ lr, at step {steps} (log scale)")
 right.set_title(f"How far one step moves a weight, per unit of lr\n(constant lr = {lr:g}, same batches)")
 right.grid(True, axis="x", which="major", alpha=0.3)
 save_figure(fig, FIGURES / "fig_optimizers.png")
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked solutions: `tutorials/solutions/03_optimizers.py`.
+#
+# 1. Plain SGD starts to learn at a learning rate about a hundred times Adam's. How many times further
+#    than SGD does Adam move a weight per unit of lr (at step 60)? Are the two factors consistent?
+#    *Look at the columns "step / lr at step 60" and "falls at" of the table, and at the bars of the
+#    figure's right panel.*
+# 2. Adagrad moves a weight by lr at step 1 but only by about a tenth of lr at step 60. What does its
+#    update predict for step t if every gradient had the same size, and how close is the table to that?
+#    *Look at Adagrad's formula above and at its row of the table.*
+# 3. *Coding.* Predict where the range test of SGD without momentum blows up on a problem whose
+#    curvature you know: least squares on 256 points with 4 features of different scales, full batch,
+#    `mg.MLP([4, 1], dtype=np.float64)` and `mg.mse`. Its Hessian is H = 2/N · X̃ᵀX̃ (X̃: X with a
+#    column of ones). First the rule of thumb: gradient descent diverges once lr > 2/λ_max. Then predict
+#    the whole curve: in the eigenbasis of H, step i multiplies the j-th coordinate of θ − θ* by
+#    (1 − lr_i·λ_j), so every loss of the range test, and the step where it stops, can be computed
+#    without training. Run `mg.lr_range_test` and compare. Why does it stop so far beyond 2/λ_max?
+# 4. *Coding.* With momentum μ (PyTorch's form: b ← μ·b + g, θ ← θ − lr·b) gradient descent on a
+#    quadratic converges for lr < 2(1 + μ)/λ_max. Check it on the same problem with constant learning
+#    rates just below and just above the limit, for μ = 0 and μ = 0.9. Momentum makes the steps in the
+#    flat directions up to 1/(1 − μ) = 10 times longer: by how much does it raise the limit?

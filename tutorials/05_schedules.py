@@ -446,3 +446,25 @@ assert max(adam_means) - min(adam_means) < 0.03
 # %%
 assert len(result) < 100
 assert all(accuracy[a].mean() > 0.975 for a in scheduled)  # about 98%
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked solutions: `tutorials/solutions/05_schedules.py`.
+#
+# 1. The 1cycle panel of figure 1 says that the schedule ends at 1.7e-06. Where does that number come
+#    from, and at which step (and epoch) does the lr peak? *Look at the panel's title and at the
+#    defaults of `one_cycle` (pct_start, div_factor, final_div_factor).*
+# 2. On the log axis of figure 1's first panel, cosine annealing looks flat for most of the run and then
+#    plunges. For what fraction of the run is it above lr/10, and above lr/100? *Look at the green
+#    curve, and solve (1 + cos(π·t/T))/2 = 1/10.*
+# 3. *Coding.* Build 1cycle by hand from this tutorial's range test: max_lr from the test (the
+#    sma_derivative suggestion), initial_lr = max_lr/div_factor with div_factor = 25, half a cosine up to
+#    max_lr over the first 30% of the run and down to initial_lr/10⁴ over the rest, and the momentum as
+#    its mirror image between 0.95 and 0.85. Compare every step with `mg.one_cycle` and
+#    `mg.one_cycle_momentum`, then train with your schedule from the five seeds: do you get the table's
+#    1cycle row?
+# 4. *Coding.* Take 1cycle apart: train it again without the warm-up (div_factor = 1, so that it starts
+#    at max_lr) and, separately, without the momentum cycle (momentum 0.9 throughout). Which of the two
+#    parts matters on this problem? Compare with what moving max_lr did (the table "1cycle with max_lr
+#    from three readings").

@@ -444,3 +444,24 @@ for seed in (0, 1, 2):
 # %%
 assert all(abs(np.log10(medians[o, rule] / best[o])) < 2 for o in OPTIMIZERS for rule in known)
 assert 3 < steps[FIND_LR] / BUDGET < 4  # about 3.6 runs
+
+# %% [markdown]
+# ## Exercises
+#
+# Worked solutions: `tutorials/solutions/06_does_it_work.py`.
+#
+# 1. The table has negative regrets: the article's rule with Adam scores −15%, better than the best lr
+#    of the grid. How can a suggestion beat the best? *Look at the Adam panel of figure 1: where does the
+#    rule's marker sit between the points of the grid?*
+# 2. `find_lr` spent 404 training steps on SGD from seed 0. Account for every one of them. *Look at the
+#    printed range test and rounds under figure 2; a candidate that survives a round goes on training
+#    from where it stopped.*
+# 3. *Coding.* Compute the regret of two rules by hand, from a sweep: with Adam, train at every lr of
+#    the tutorial's grid from seeds 0, 1 and 2 (`mg.fit` with `val=`) and take the best mean validation
+#    loss; run the article's rule (range test with the raw stop rule) and fastai's `valley` (with
+#    `stop_on="smoothed"`) from the same seeds, take the median of each rule's three suggestions on a
+#    log scale, train there from the three seeds, and compute the regret. Check your numbers against
+#    `mg.suggestion_quality`.
+# 4. *Coding.* How good is the ground truth itself? Sweep SGD (momentum 0.9) over the grid from seeds
+#    0–2 and again from seeds 3–5, and score the best lr of each sweep on the other: what are the
+#    regrets? What does that say about reading the table to the percent?
