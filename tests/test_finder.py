@@ -562,36 +562,6 @@ def test_a_smooth_below_one_half_warns_that_it_is_beta_not_smooth_f(digits):
         lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=10, smooth=0.05)
 
 
-def test_restore_false_keeps_the_state_from_before_for_result_restore(digits):
-    """With restore=False the model keeps what the test did, and result.restore(model, optimizer) puts the
-    state from before the test back, bit for bit (pytorch-lr-finder's reset())."""
-    X, y = digits
-    model, opt = make_setup("adam")
-    before = snapshot(model, opt)
-    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20, end_lr=1e-2, restore=False)
-    assert any(not np.array_equal(p.data, d) for p, d in zip(model.parameters(), before[0]))
-    result.restore(model, opt)
-    assert_same_state(model, opt, before)
-    kept = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=20, end_lr=1e-2)
-    assert kept.initial_state is None
-    with pytest.raises(ValueError, match="holds no state to restore"):
-        kept.restore(model, opt)
-    other, other_opt = make_setup("adam", sizes=(64, 16, 10))
-    with pytest.raises(ValueError, match="does not match the one this test ran on"):
-        result.restore(other, other_opt)
-
-
-def test_repr_is_one_line(digits):
-    X, y = digits
-    model, opt = make_setup("adam")
-    result = lr_range_test(model, opt, mg.batches(X, y, 64), num_iter=30, end_lr=1e-2)
-    text = repr(result)
-    best = int(np.argmin(result.losses))
-    assert "\n" not in text and len(text) < 120
-    assert text == (f"RangeTestResult(30 of 30 steps, completed, lr 1e-07 to 0.01, best loss "
-                    f"{result.losses[best]:.4g} at lr {result.lrs[best]:.3g})")
-
-
 def test_a_suggestion_is_a_number_for_float_and_for_lr(digits):
     X, y = digits
     model, opt = make_setup("sgd_momentum", sizes=(64, 64, 10))
