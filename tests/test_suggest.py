@@ -225,3 +225,12 @@ def test_use_val_judges_the_fall_on_the_validation_losses():
     assert suggest_lr(result, "minimum", use_val=True).index == 54  # fastai's cut drops the last 5 points
     with pytest.raises(NoSuggestionError, match="mean loss of 5 batches fell by only 0.0%"):
         suggest_lr(result, "minimum")
+
+
+@pytest.mark.parametrize("methods, words", [
+    pytest.param(None, "methods must be a sequence of names such as .*, got None", id="None"),
+    pytest.param(3, "methods must be a sequence of names such as .*, got 3", id="int"),
+])
+def test_suggest_all_names_methods_that_are_not_a_sequence(methods, words):
+    with pytest.raises(TypeError, match=words):
+        suggest_all(result_of(np.linspace(3.0, 1.0, 100)), methods=methods)
