@@ -30,16 +30,22 @@ D. Perez, pytorch-lr-finder (``LRFinder.range_test``).
 """
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from ._checks import (
+    check_batch,
     check_beta,
     check_callable,
     check_choice,
+    check_curve,
     check_flag,
+    check_iterable,
+    check_loss_output,
     check_model_and_optimizer,
+    check_number,
     check_stop_factor,
     check_val_batches,
 )
@@ -80,6 +86,7 @@ class StopRule:
         A negative loss is a ValueError: "loss > 4 × best" would then stop a test whose loss keeps
         falling (fastai #962).
         """
+        loss = check_number("loss", loss)
         smoothed = self.average.update(loss)
         if not math.isfinite(loss):
             return smoothed, "non_finite"
@@ -98,10 +105,12 @@ def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98):
 
     Returns ``(n_recorded, reason)``: the test records ``losses[:n_recorded]`` and ends with
     ``reason`` ("non_finite", "diverged" or "completed"). A pure function, for tests and teaching.
+    ``losses`` is a 1-D array_like of numbers (or an iterator of them).
     """
     rule = StopRule(stop_factor, stop_on, smooth)
-    for i, loss in enumerate(losses):
-        _, reason = rule.update(float(loss))
+    losses = check_curve("losses", list(losses) if isinstance(losses, Iterator) else losses)
+    for i, loss in enumerate(losses.tolist()):
+        _, reason = rule.update(loss)
         if reason is not None:
             return i + 1, reason
     return len(losses), "completed"
@@ -172,10 +181,7 @@ def lr_range_test(
     rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
     val_batches = check_val_batches("val_batches", val_batches)
     restore, progress = check_flag("restore", restore), check_flag("progress", progress)
-    try:
-        batch_iter = iter(batches)
-    except TypeError:
-        raise TypeError(f"batches must be an iterable of (x, y) pairs, got {type(batches).__name__}") from None
+    batch_iter = check_iterable("batches", batches)
 
     snapshot = snapshot_state(model, optimizer) if restore else None
     record = {"lrs": [], "losses": [], "smoothed": [], "accuracies": [], "val_losses": []}
@@ -186,8 +192,7 @@ def lr_range_test(
                 optimizer.lr = lr
                 x, y = _next_batch(batch_iter, i, len(lrs))
                 output = model(x)
-                loss_i, dout = loss(output, y)
-                loss_i = float(loss_i)
+                loss_i, dout = check_loss_output("loss", loss(output, y))
                 if math.isfinite(loss_i):  # a non-finite loss ends the test before any update
                     optimizer.zero_grad()
                     model.backward(dout)
@@ -240,9 +245,7 @@ def _next_batch(batch_iter, i, num_iter):
             f"batches ran out after {i} batches, but the range test needs num_iter={num_iter}; "
             "pass the endless minigrad_lr.batches(...) or more batches"
         ) from None
-    if not (isinstance(pair, tuple) and len(pair) == 2):
-        raise TypeError(f"batches must yield (x, y) pairs; batch {i} is a {type(pair).__name__}")
-    return pair
+    return check_batch(i, pair)
 
 
 def _mean_loss(model, loss, val_batches):
