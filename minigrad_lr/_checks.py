@@ -6,6 +6,7 @@ reaches an update rule and silently changes a float32 array into float64. It rai
 for a value of the wrong type and ``ValueError`` for a value of the right type but out of range.
 """
 
+import inspect
 import math
 import numbers
 import os
@@ -56,8 +57,8 @@ def check_fraction(name, value):
 
 
 def check_betas(name, betas):
-    """Return ``betas`` as a pair of Python floats, each in [0, 1) (Adam's β1, β2)."""
-    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+    """Return ``betas`` (a tuple, list or 1-D array) as a pair of Python floats, each in [0, 1) (Adam's β1, β2)."""
+    if not (isinstance(betas, (tuple, list)) or isinstance(betas, np.ndarray) and betas.ndim == 1) or len(betas) != 2:
         raise TypeError(f"{name} must be a pair (beta1, beta2), got {betas!r}")
     return (check_fraction(f"{name}[0]", betas[0]), check_fraction(f"{name}[1]", betas[1]))
 
@@ -90,11 +91,7 @@ def check_choice(name, value, choices):
 
 def check_data(X, y):
     """Return X as a 2-D real array and y as a 1-D array of the same, non-zero length, both finite."""
-    X, y = np.asarray(X), np.asarray(y)
-    if X.dtype.kind not in "biuf":
-        raise TypeError(f"X must hold real numbers, got dtype {X.dtype}")
-    if y.dtype.kind not in "biuf":
-        raise TypeError(f"y must hold real numbers, got dtype {y.dtype}")
+    X, y = check_real_array("X", X), check_real_array("y", y)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (N, D), got shape {X.shape}")
     if y.ndim != 1:
@@ -103,11 +100,7 @@ def check_data(X, y):
         raise ValueError(f"X and y must have the same length, got len(X) = {len(X)} and len(y) = {len(y)}")
     if len(X) == 0:
         raise ValueError("X and y must hold at least one sample, got 0")
-    for name, array in (("X", X), ("y", y)):
-        if array.dtype.kind == "f" and not np.isfinite(array).all():
-            bad = np.count_nonzero(~np.isfinite(array))
-            raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s)")
-    return X, y
+    return check_finite_array("X", X), check_finite_array("y", y)
 
 
 # --- the model and its optimizer -------------------------------------------------------------------
@@ -116,7 +109,9 @@ FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def check_dtype(dtype):
-    """Return ``dtype`` as a NumPy dtype, float32 or float64."""
+    """Return ``dtype`` as a NumPy dtype, float32 or float64 (None, which NumPy reads as float64, is refused)."""
+    if dtype is None:
+        raise TypeError("dtype must be np.float32 or np.float64, got None")
     try:
         dtype = np.dtype(dtype)
     except TypeError:
@@ -141,7 +136,10 @@ def check_sizes(sizes):
 
 
 def check_params(params):
-    """Return ``params`` as a non-empty list of distinct Parameters holding float arrays."""
+    """Return ``params`` as a non-empty list of distinct Parameters holding float32 or float64 arrays.
+
+    float16 is refused: eps = 1e-8 rounds to 0 in it, and Adam's first step divides 0 by 0.
+    """
     from .nn import Parameter  # here, not at the top: nn itself imports this module
 
     if isinstance(params, Parameter):
@@ -149,16 +147,17 @@ def check_params(params):
     try:
         params = list(params)
     except TypeError:
-        raise TypeError(f"params must be an iterable of Parameter objects, got {type(params).__name__}") from None
+        hint = ": pass model.parameters()" if callable(getattr(params, "parameters", None)) else ""
+        raise TypeError(f"params must be an iterable of Parameter objects, got {type(params).__name__}{hint}") from None
     if not params:
         raise ValueError("params must hold at least one Parameter, got an empty list")
     seen = set()
     for i, p in enumerate(params):
         if not isinstance(p, Parameter):
             raise TypeError(f"params[{i}] must be a minigrad_lr.nn.Parameter, got {type(p).__name__}")
-        if not (isinstance(p.data, np.ndarray) and np.issubdtype(p.data.dtype, np.floating)):
-            raise TypeError(f"params[{i}] ({p.name!r}) must hold a float ndarray, got {type(p.data).__name__} "
-                            f"of dtype {getattr(p.data, 'dtype', None)}")
+        if not (isinstance(p.data, np.ndarray) and p.data.dtype in FLOAT_DTYPES):
+            raise TypeError(f"params[{i}] ({p.name!r}) must hold a float ndarray (float32 or float64), "
+                            f"got {type(p.data).__name__} of dtype {getattr(p.data, 'dtype', None)}")
         if id(p) in seen:
             raise ValueError(f"params[{i}] ({p.name!r}) appears more than once in params")
         seen.add(id(p))
@@ -174,6 +173,9 @@ def check_model_and_optimizer(model, optimizer):
     """
     from .optim import Optimizer  # here, not at the top: optim itself imports this module
 
+    if isinstance(model, type):
+        raise TypeError(f"model must be a model built from its class, e.g. {model.__name__}([64, 32, 10]), "
+                        f"got the class {model.__name__} itself")
     if not (callable(model) and all(callable(getattr(model, name, None)) for name in ("parameters", "backward"))):
         raise TypeError("model must be callable and have parameters() and backward() (an MLP), "
                         f"got {type(model).__name__}")
@@ -321,11 +323,8 @@ def check_val_batches(name, value):
 
 
 def check_curve(name, value):
-    """Return ``value`` as a 1-D float64 array (a copy only when the dtype changes)."""
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 1-D array of numbers, got {type(value).__name__}") from None
+    """Return ``value`` as a 1-D float64 array (a copy only when the dtype changes); ints and floats only."""
+    array = check_real_array(name, value, kinds="iuf").astype(np.float64, copy=False)
     if array.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
     return array
@@ -478,4 +477,160 @@ def check_path(name, value):
     value = os.fsdecode(os.fspath(value))
     if not value:
         raise ValueError(f"{name} must name a file, got an empty path")
+    return value
+
+
+# --- arrays, layers, and what user code returns --------------------------------------------------
+
+
+def check_real_array(name, value, kinds="biuf"):
+    """Return ``np.asarray(value)`` if it holds real numbers of the dtype kinds ``kinds`` (b bool, i int,
+    u unsigned, f float); TypeError for complex, object or string data, ValueError for a ragged list."""
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a rectangular array, got a ragged {type(value).__name__} "
+                         "(rows of different lengths)") from None
+    if array.dtype.kind not in kinds:
+        what = "real numbers (bool, int or float)" if "b" in kinds else "numbers (int or float)"
+        raise TypeError(f"{name} must hold {what}, got dtype {array.dtype}"
+                        + (f" ({type(value).__name__})" if not isinstance(value, np.ndarray) else ""))
+    return array
+
+
+def check_finite_array(name, array):
+    """ValueError unless every entry of the real ndarray ``array`` is finite; the message counts the others."""
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = np.count_nonzero(~np.isfinite(array))
+        raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s)")
+    return array
+
+
+def check_float_ndarray(name, value, dtype=None):
+    """Return ``value`` if it is an ndarray of a float dtype (of ``dtype`` when given); TypeError otherwise.
+
+    A layer takes its arrays as they are, so that nothing changes dtype silently (``MLP.forward``
+    converts its input first; a layer used on its own does not).
+    """
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        raise TypeError(f"{name} must be an ndarray of floats, got {type(value).__name__}"
+                        + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else ""))
+    if dtype is not None and value.dtype != dtype:
+        raise TypeError(f"{name} must have the layer's dtype {np.dtype(dtype)}, got {value.dtype} "
+                        f"(convert it with .astype(np.{np.dtype(dtype)}); an MLP's forward and backward do it for you)")
+    return value
+
+
+def check_dout(dout, shape, dtype):
+    """Return ``dout`` (d loss / d output of a layer) if it is a float ndarray of the output's shape and dtype."""
+    check_float_ndarray("dout", dout, dtype)
+    if dout.shape != shape:
+        raise ValueError(f"dout must have shape {shape} (as the output), got {dout.shape}")
+    return dout
+
+
+def check_string(name, value):
+    """Return ``value`` if it is a str (a name); TypeError otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {value!r} of type {type(value).__name__}")
+    return value
+
+
+def check_generator(name, value):
+    """Return ``value`` as a ``np.random.Generator``: a Generator as it is, an int >= 0 as its seed.
+
+    None (fresh entropy from the operating system) is refused: every random number comes from a seed.
+    """
+    if isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a np.random.Generator or an int seed >= 0, got {value!r} "
+                        f"of type {type(value).__name__}")
+    return np.random.default_rng(check_positive_int(name, value, minimum=0))
+
+
+def check_float64_variable(name, value):
+    """Return ``value`` if it is a writable float64 ndarray, which finite differences perturb in place."""
+    if not isinstance(value, np.ndarray) or value.dtype != np.float64:
+        raise TypeError(f"{name} must be a float64 ndarray (float32 is too coarse for finite differences), "
+                        f"got {type(value).__name__} of dtype {getattr(value, 'dtype', None)}")
+    if not value.flags.writeable:
+        raise ValueError(f"{name} must be writable: its entries are perturbed in place (and restored); pass a copy")
+    return value
+
+
+def check_scalar_output(name, value):
+    """Return ``value`` unchanged if it is a finite real number, such as the loss a function returned."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        hint = "; a loss function returns (loss, gradient): take its [0]" if isinstance(value, tuple) else ""
+        raise TypeError(f"{name} must be a real number{hint}, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def check_loss_output(name, value):
+    """Return ``(float(loss), dout)`` from ``value``, what a loss function returned: a pair whose first entry
+    is a real number (NaN and ±inf pass: the range test records them) or a 0-d array."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        length = f" of length {len(value)}" if isinstance(value, (tuple, list)) else ""
+        raise TypeError(f"{name} must return a pair (loss, d loss / d output) such as softmax_cross_entropy's, "
+                        f"got {type(value).__name__}{length}")
+    loss, dout = value
+    if isinstance(loss, np.ndarray) and loss.ndim == 0:
+        loss = loss[()]
+    return check_number(f"{name}(output, y)[0]", loss), dout
+
+
+def check_iterable(name, value):
+    """Return ``iter(value)``; TypeError naming ``name`` if ``value`` cannot be iterated."""
+    try:
+        return iter(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an iterable of (x, y) pairs, got {type(value).__name__}") from None
+
+
+def check_batch(i, pair):
+    """Return ``pair``, the i-th batch taken, if it is an ``(x, y)`` tuple; TypeError otherwise."""
+    if not (isinstance(pair, tuple) and len(pair) == 2):
+        raise TypeError(f"batches must yield (x, y) pairs; batch {i} is a {type(pair).__name__}")
+    return pair
+
+
+def check_names(name, value, choices):
+    """Return ``value`` as a tuple of entries of ``choices`` (e.g. method names); a single str is a TypeError."""
+    if isinstance(value, str):
+        raise TypeError(f"{name} must be a sequence of names such as ({choices[0]!r},), got the string {value!r}")
+    try:
+        names = tuple(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of names such as ({choices[0]!r},), got {value!r}") from None
+    for entry in names:
+        check_choice(f"each of {name}", entry, choices)
+    return names
+
+
+def check_data_pair(name, value):
+    """Return ``value``, an ``(X, y)`` pair of finite real arrays of one non-zero length, as two arrays.
+
+    Unlike ``check_data`` it takes y of any number of dimensions (regression targets).
+    """
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise TypeError(f"{name} must be an (X, y) pair, got {type(value).__name__}")
+    X, y = check_real_array(f"{name}[0] (X)", value[0]), check_real_array(f"{name}[1] (y)", value[1])
+    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"{name} must hold X and y of one non-zero length, got shapes {X.shape} and {y.shape}")
+    return check_finite_array(f"{name}[0] (X)", X), check_finite_array(f"{name}[1] (y)", y)
+
+
+def check_no_argument_callable(name, value):
+    """Return ``value`` if it can be called with no arguments (such as ``lambda: loss(...)``); TypeError otherwise."""
+    check_callable(name, value)
+    try:
+        inspect.signature(value).bind()
+    except TypeError:
+        raise TypeError(f"{name} must take no arguments (e.g. lambda: loss(model(X), y)[0]), "
+                        f"got one with signature {inspect.signature(value)}") from None
+    except ValueError:  # some built-ins have no signature to read: let the call decide
+        pass
     return value

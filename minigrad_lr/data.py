@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_choice, check_data, check_flag, check_fraction, check_non_negative, check_positive_int
+from ._checks import check_choice, check_data, check_flag, check_non_negative, check_open_fraction, check_positive_int
 
 # An IDX file starts with the bytes 0x00 0x00, then a type code (0x08 = unsigned byte), then the number
 # of dimensions; the magic number is those four bytes read as a big-endian integer.
@@ -186,9 +186,7 @@ def train_val_split(X, y, fraction=0.2, seed=0, max_val=None):
         New arrays; the samples in the order of the permutation.
     """
     X, y = check_data(X, y)
-    fraction = check_fraction("fraction", fraction)
-    if fraction == 0:
-        raise ValueError(f"fraction must be in (0, 1), got {fraction!r}")
+    fraction = check_open_fraction("fraction", fraction)
     seed = check_positive_int("seed", seed, minimum=0)
     n_val = round(fraction * len(X))
     if max_val is not None:

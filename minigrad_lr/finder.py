@@ -31,15 +31,21 @@ D. Perez, pytorch-lr-finder (``LRFinder.range_test``).
 
 import math
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 
 from ._checks import (
+    check_batch,
     check_callable,
     check_choice,
+    check_curve,
     check_flag,
     check_fraction,
+    check_iterable,
+    check_loss_output,
     check_model_and_optimizer,
+    check_number,
     check_positive_int,
     check_stop_factor,
     check_val_batches,
@@ -82,6 +88,7 @@ class StopRule:
         A negative loss is a ValueError: "loss > 4 × best" would then stop a test whose loss keeps
         falling (fastai #962).
         """
+        loss = check_number("loss", loss)
         smoothed = self.average.update(loss)
         if not math.isfinite(loss):
             return smoothed, "non_finite"
@@ -100,10 +107,12 @@ def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98):
 
     Returns ``(n_recorded, reason)``: the test records ``losses[:n_recorded]`` and ends with
     ``reason`` ("non_finite", "diverged" or "completed"). A pure function, for tests and teaching.
+    ``losses`` is a 1-D array_like of numbers (or an iterator of them).
     """
     rule = StopRule(stop_factor, stop_on, smooth)
-    for i, loss in enumerate(losses):
-        _, reason = rule.update(float(loss))
+    losses = check_curve("losses", list(losses) if isinstance(losses, Iterator) else losses)
+    for i, loss in enumerate(losses.tolist()):
+        _, reason = rule.update(loss)
         if reason is not None:
             return i + 1, reason
     return len(losses), "completed"
@@ -188,10 +197,7 @@ def lr_range_test(
         warnings.warn(f"smooth={smooth!r} is the weight of the past (β): the smoothing barely averages. If you "
                       f"meant pytorch-lr-finder's smooth_f (the weight of the new value), pass smooth={1 - smooth:g}",
                       stacklevel=2)
-    try:
-        batch_iter = iter(batches)
-    except TypeError:
-        raise TypeError(f"batches must be an iterable of (x, y) pairs, got {type(batches).__name__}") from None
+    batch_iter = check_iterable("batches", batches)
 
     snapshot = snapshot_state(model, optimizer)
     record = {"lrs": [], "losses": [], "smoothed": [], "accuracies": [], "val_losses": []}
@@ -255,8 +261,8 @@ def _step(model, optimizer, loss, batch_iter, k, i, num_iter):
     for j in range(k):
         x, y = _next_batch(batch_iter, i * k + j, num_iter, k)
         output = model(x)
-        loss_j, dout = loss(output, y)
-        losses.append(float(loss_j))
+        loss_j, dout = check_loss_output("loss", loss(output, y))
+        losses.append(loss_j)
         accuracies.append(accuracy(output, y))
         if not math.isfinite(losses[-1]):
             return losses[-1], accuracies[-1]
@@ -275,9 +281,7 @@ def _next_batch(batch_iter, n, num_iter, k):
             f"batches ran out after {n} batches, but the range test needs {needs}; "
             "pass the endless minigrad_lr.batches(...) or more batches"
         ) from None
-    if not (isinstance(pair, tuple) and len(pair) == 2):
-        raise TypeError(f"batches must yield (x, y) pairs; batch {n} is a {type(pair).__name__}")
-    return pair
+    return check_batch(n, pair)
 
 
 def _mean_loss(model, loss, val_batches):

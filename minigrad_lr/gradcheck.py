@@ -18,7 +18,15 @@ CS231n, ``gradient_check.py`` (``eval_numerical_gradient``, ``rel_error``) and t
 
 import numpy as np
 
-from ._checks import check_real
+from ._checks import (
+    check_finite_array,
+    check_float64_variable,
+    check_greater,
+    check_no_argument_callable,
+    check_positive_int,
+    check_real_array,
+    check_scalar_output,
+)
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -27,9 +35,9 @@ def numerical_gradient(f, x, h=1e-5):
     Parameters
     ----------
     f : callable
-        Takes no arguments and returns a float that depends on the current values of ``x``
-        (e.g. ``lambda: loss(model(X), y)[0]`` with ``x`` one of the model's parameter arrays).
-    x : ndarray of float64
+        Takes no arguments and returns a finite real number that depends on the current values of
+        ``x`` (e.g. ``lambda: loss(model(X), y)[0]`` with ``x`` one of the model's parameter arrays).
+    x : ndarray of float64, writable
         Perturbed in place one entry at a time; every entry is restored exactly afterwards.
     h : float > 0, default 1e-5
         The step.
@@ -47,20 +55,17 @@ def numerical_gradient(f, x, h=1e-5):
     less. Two calls of ``f`` per entry of ``x``: use small arrays. Kinks (ReLU at 0) within
     ``h`` of an entry break the approximation; keep inputs away from them.
     """
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError("x must be a float64 ndarray (float32 is too coarse for finite differences), "
-                        f"got {type(x).__name__} of dtype {getattr(x, 'dtype', None)}")
-    h = check_real("h", h)
-    if h <= 0:
-        raise ValueError(f"h must be > 0, got {h!r}")
+    check_no_argument_callable("f", f)
+    check_float64_variable("x", x)
+    h = check_greater("h", h, 0)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
         try:
             x[i] = old + h
-            f_plus = f()
+            f_plus = check_scalar_output(f"f() at x[{i}] + h", f())
             x[i] = old - h
-            f_minus = f()
+            f_minus = check_scalar_output(f"f() at x[{i}] - h", f())
         finally:
             x[i] = old
         grad[i] = (f_plus - f_minus) / (2 * h)
@@ -68,7 +73,7 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def rel_error(a, b):
-    """Relative error ``max_i |a_i − b_i| / max_i (|a_i| + |b_i|)`` of two arrays of the same shape.
+    """Relative error ``max_i |a_i − b_i| / max_i (|a_i| + |b_i|)`` of two finite arrays of the same shape.
 
     Returns a float in [0, 1]; 0 when the arrays are equal (also when both are all zeros). For a
     gradient check in float64 expect around 1e-9 or less; above about 1e-6 something is wrong.
@@ -80,8 +85,8 @@ def rel_error(a, b):
     zero, where finite differences only reach an absolute error of about 1e-11. Dividing by the
     largest magnitude instead measures every entry on the scale of the whole gradient.
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = check_finite_array("a", check_real_array("a", a, kinds="iuf").astype(np.float64, copy=False))
+    b = check_finite_array("b", check_real_array("b", b, kinds="iuf").astype(np.float64, copy=False))
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     if a.size == 0:
@@ -101,12 +106,12 @@ def check_layer(layer, x, seed=0, h=1e-5):
     Parameters
     ----------
     layer : object with ``forward(x)``, ``backward(dout, input_grad)`` and ``parameters()``
-        float64 throughout.
-    x : ndarray of float64
+        float64 throughout (TypeError naming the parameter otherwise).
+    x : ndarray of float64, writable
         The input; avoid kinks (ReLU inputs within ``h`` of 0).
-    seed : int, default 0
+    seed : int >= 0, default 0
         Seed of G.
-    h : float, default 1e-5
+    h : float > 0, default 1e-5
 
     Returns
     -------
@@ -114,6 +119,17 @@ def check_layer(layer, x, seed=0, h=1e-5):
         ``{"x": rel_error of dx, "W": ..., "b": ...}``, one entry per parameter name; each around
         1e-9 or less when backward is right.
     """
+    methods = ("forward", "backward", "parameters")
+    if isinstance(layer, type) or not all(callable(getattr(layer, m, None)) for m in methods):
+        raise TypeError(f"layer must be a layer (Linear, ReLU, Tanh or MLP, built) with forward, backward and "
+                        f"parameters, got {layer!r}")
+    check_float64_variable("x", x)
+    for p in layer.parameters():
+        if p.data.dtype != np.float64:
+            raise TypeError(f"the layer's parameter {p.name!r} must be float64 for a gradient check, "
+                            f"got {p.data.dtype}: build the layer with dtype=np.float64")
+    seed = check_positive_int("seed", seed, minimum=0)
+    h = check_greater("h", h, 0)
     G = np.random.default_rng(seed).standard_normal(layer.forward(x).shape)
     for p in layer.parameters():
         p.grad.fill(0)

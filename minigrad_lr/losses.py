@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from ._checks import check_real_array
+
 
 def softmax_cross_entropy(logits, labels):
     """Mean cross-entropy of the softmax of ``logits`` against integer class ``labels``.
@@ -46,7 +48,7 @@ def softmax_cross_entropy(logits, labels):
     makes it +inf when it belongs to the label. A −inf logit of another class is simply a
     probability of 0 and leaves the loss finite, as in PyTorch.
     """
-    logits = np.asarray(logits)
+    logits = check_real_array("logits", logits)
     labels = np.asarray(labels)
     if logits.dtype.kind != "f":  # dtype.kind: "f" float, "i" signed int, "u" unsigned int
         raise TypeError(f"logits must be an array of floats, got dtype {logits.dtype}")
@@ -80,7 +82,7 @@ def mse(pred, target):
     Parameters
     ----------
     pred : ndarray of float, any shape with at least one element
-    target : array_like, the shape of ``pred``
+    target : array_like of real numbers, the shape of ``pred``
         Converted to the dtype of ``pred``.
 
     Returns
@@ -93,9 +95,10 @@ def mse(pred, target):
     pred = np.asarray(pred)
     if not np.issubdtype(pred.dtype, np.floating):
         raise TypeError(f"pred must be an array of floats, got dtype {pred.dtype}")
-    target = np.asarray(target, dtype=pred.dtype)
+    target = check_real_array("target", target)
     if target.shape != pred.shape:
         raise ValueError(f"pred and target must have the same shape, got pred {pred.shape} and target {target.shape}")
+    target = target.astype(pred.dtype, copy=False)
     if pred.size == 0:
         raise ValueError(f"pred must hold at least one element, got shape {pred.shape}")
     with np.errstate(invalid="ignore", over="ignore"):  # non-finite pred: a non-finite loss, quietly
@@ -110,8 +113,11 @@ def accuracy(output, y):
 
     ``output`` (N, C) and integer labels ``y`` (N,) as for ``softmax_cross_entropy``; for any other
     targets (a regression with ``mse``) accuracy has no meaning and NaN is returned, not an error.
+    ``output`` must hold real numbers, and labels must be one per row (ValueError otherwise).
     """
-    y = np.asarray(y)
+    output, y = check_real_array("output", output), np.asarray(y)
     if output.ndim != 2 or y.ndim != 1 or y.dtype.kind not in "iu" or y.size == 0:  # kind: signed, unsigned int
         return math.nan
+    if y.shape != (len(output),):
+        raise ValueError(f"y must hold one label per row of output ({len(output)}), got shape {y.shape}")
     return np.count_nonzero(output.argmax(axis=1) == y) / y.size

@@ -25,7 +25,19 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._checks import check_choice, check_dtype, check_positive_int, check_sizes
+from ._checks import (
+    check_choice,
+    check_dout,
+    check_dtype,
+    check_finite_array,
+    check_flag,
+    check_float_ndarray,
+    check_generator,
+    check_positive_int,
+    check_real_array,
+    check_sizes,
+    check_string,
+)
 from .packed import pack
 
 INITS = ("torch", "he")
@@ -37,7 +49,7 @@ class Parameter:
     Parameters
     ----------
     data : ndarray
-        The values; updated in place by the optimizer.
+        The values; updated in place by the optimizer (float32 or float64 for the optimizers).
     name : str
         E.g. ``"W1"``; the key of this array in ``MLP.state_dict()``.
 
@@ -50,9 +62,11 @@ class Parameter:
     """
 
     def __init__(self, data, name):
+        if not isinstance(data, np.ndarray):
+            raise TypeError(f"data must be an ndarray, got {type(data).__name__}; use np.asarray")
         self.data = data
         self.grad = np.zeros_like(data)
-        self.name = name
+        self.name = check_string("name", name)
 
     def __repr__(self):
         return f"Parameter({self.name!r}, shape={self.data.shape}, dtype={self.data.dtype})"
@@ -85,7 +99,8 @@ class Linear:
         self.out_features = check_positive_int("out_features", out_features)
         dtype = check_dtype(dtype)
         check_choice("init", init, INITS)
-        rng = np.random.default_rng(rng)
+        name = check_string("name", name)
+        rng = check_generator("rng", rng)
         shape = (self.in_features, self.out_features)
         if init == "torch":
             bound = 1.0 / math.sqrt(self.in_features)
@@ -103,12 +118,13 @@ class Linear:
 
         Parameters
         ----------
-        x : ndarray, shape (N, in_features)
+        x : ndarray, shape (N, in_features), of the layer's dtype
 
         Returns
         -------
         y : ndarray, shape (N, out_features)
         """
+        check_float_ndarray("x", x, self.W.data.dtype)
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ValueError(f"x must have shape (N, {self.in_features}), got {x.shape}")
         self._x = x
@@ -126,7 +142,7 @@ class Linear:
 
         Parameters
         ----------
-        dout : ndarray, shape (N, out_features)
+        dout : ndarray, shape (N, out_features), of the layer's dtype
         input_grad : bool, default True
             Compute dx. The first layer of a network does not need it (nobody updates the data),
             so training skips this matmul, as PyTorch does for inputs that do not require grad.
@@ -138,9 +154,8 @@ class Linear:
         x = self._x
         if x is None:
             raise RuntimeError("Linear.backward called before forward: there is no input to differentiate at")
-        expected = (x.shape[0], self.out_features)
-        if dout.shape != expected:
-            raise ValueError(f"dout must have shape {expected} (as the output), got {dout.shape}")
+        check_dout(dout, (x.shape[0], self.out_features), x.dtype)
+        input_grad = check_flag("input_grad", input_grad)
         self.W.grad += x.T @ dout  # in place: the optimizer holds these very arrays
         self.b.grad += dout.sum(axis=0)
         return dout @ self.W.data.T if input_grad else None
@@ -158,17 +173,20 @@ class ReLU:
 
     def __init__(self):
         self._mask = None  # x > 0, as booleans (one byte per entry)
+        self._dtype = None  # of x, and so of the output and of dout
 
     def forward(self, x):
-        """``y = max(x, 0)``; same shape and dtype as ``x``."""
-        self._mask = x > 0
+        """``y = max(x, 0)``; ``x`` a float ndarray, ``y`` of its shape and dtype."""
+        check_float_ndarray("x", x)
+        self._mask, self._dtype = x > 0, x.dtype
         return np.maximum(x, 0)  # NaN stays NaN, −inf gives 0
 
     def backward(self, dout, input_grad=True):
         """``dx = dout ⊙ [x > 0]``; ``None`` when ``input_grad`` is False (no parameters to update)."""
         if self._mask is None:
             raise RuntimeError("ReLU.backward called before forward")
-        return dout * self._mask if input_grad else None
+        check_dout(dout, self._mask.shape, self._dtype)
+        return dout * self._mask if check_flag("input_grad", input_grad) else None
 
     def parameters(self):
         """``[]``: ReLU has no parameters."""
@@ -182,8 +200,8 @@ class Tanh:
         self._y = None  # the output: tanh' = 1 − tanh² is cheapest from it
 
     def forward(self, x):
-        """``y = tanh(x)``; same shape and dtype as ``x``."""
-        self._y = np.tanh(x)
+        """``y = tanh(x)``; ``x`` a float ndarray, ``y`` of its shape and dtype."""
+        self._y = np.tanh(check_float_ndarray("x", x))
         return self._y
 
     def backward(self, dout, input_grad=True):
@@ -191,7 +209,8 @@ class Tanh:
         y = self._y
         if y is None:
             raise RuntimeError("Tanh.backward called before forward")
-        if not input_grad:
+        check_dout(dout, y.shape, y.dtype)
+        if not check_flag("input_grad", input_grad):
             return None
         dx = 1 - y * y
         dx *= dout  # in place: one (N, D) array in all
@@ -261,15 +280,16 @@ class MLP:
 
         Parameters
         ----------
-        x : array_like, shape (N, sizes[0])
+        x : array_like of real numbers (bool, int or float), shape (N, sizes[0])
             Converted to the model's dtype first (no copy when it already has it): float32 data can
-            drive a float64 model, e.g. in a gradient check.
+            drive a float64 model, e.g. in a gradient check. Complex, object and string data are a
+            TypeError (NumPy would drop an imaginary part, or read None as NaN).
 
         Returns
         -------
         out : ndarray, shape (N, sizes[-1]), of the model's dtype
         """
-        out = np.asarray(x, dtype=self.dtype)
+        out = np.asarray(check_real_array("x", x), dtype=self.dtype)
         for layer in self.layers:
             out = layer.forward(out)
         return out
@@ -292,7 +312,8 @@ class MLP:
         -------
         dx : ndarray, shape (N, sizes[0]), or None when ``input_grad`` is False
         """
-        dout = np.asarray(dout, dtype=self.dtype)
+        dout = np.asarray(check_real_array("dout", dout), dtype=self.dtype)
+        input_grad = check_flag("input_grad", input_grad)
         for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
         return self.layers[0].backward(dout, input_grad=input_grad)
@@ -315,8 +336,8 @@ class MLP:
 
         The Parameter objects and their arrays stay the same, so an optimizer that holds them keeps
         working. Everything is checked before anything is copied: the keys must be exactly those of
-        ``state_dict()``, and each array must have the parameter's shape and dtype (ValueError naming
-        the key otherwise).
+        ``state_dict()``, and each array must have the parameter's shape and dtype and be finite
+        (ValueError naming the key otherwise: NaN weights give NaN everywhere).
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"state must be a mapping of name -> array (from state_dict()), got {type(state).__name__}")
@@ -332,6 +353,7 @@ class MLP:
                 raise ValueError(f"state[{p.name!r}] must have shape {p.data.shape}, got {value.shape}")
             if value.dtype != p.data.dtype:
                 raise ValueError(f"state[{p.name!r}] must have dtype {p.data.dtype}, got {value.dtype}")
+            check_finite_array(f"state[{p.name!r}]", value)
         for p in params:
             np.copyto(p.data, state[p.name])
 

@@ -89,6 +89,9 @@ class Optimizer:
     """
 
     def __init__(self, params, lr, **hyper):
+        if type(self) is Optimizer:
+            raise TypeError("Optimizer is the interface every optimizer shares, not one itself: "
+                            "build SGD, Adam, RMSProp or Adagrad")
         self.params = check_params(params)
         self.lr = lr
         hyper = self._check_hyper(**hyper)

@@ -19,7 +19,7 @@ D. P. Kingma, J. Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, §
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._checks import check_curve, check_fraction, check_positive_int
+from ._checks import check_curve, check_fraction, check_number, check_positive_int
 
 
 class RunningEMA:
@@ -41,8 +41,8 @@ class RunningEMA:
         self.power = 1.0  # β^i, by repeated multiplication
 
     def update(self, loss):
-        """Feed one loss; return the debiased average of every loss so far (a Python float)."""
-        loss = float(loss)
+        """Feed one loss (a real number; NaN and ±inf pass); return the debiased average so far (a Python float)."""
+        loss = check_number("loss", loss)
         if self.beta == 0:
             return loss
         self.power *= self.beta  # β^(i+1)

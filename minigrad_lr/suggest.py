@@ -42,7 +42,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ._checks import check_choice, check_flag, check_fraction, check_lrs_and_losses, check_positive_int
+from ._checks import check_choice, check_flag, check_fraction, check_lrs_and_losses, check_names, check_positive_int
 from .rules import NoSuggestionError, Refusal, minimum, slide, sma_derivative, steep, steepest, valley
 from .smoothing import sma
 
@@ -147,11 +147,7 @@ def suggest_all(result, *, methods=METHODS, use_val=False, min_drop=MIN_DROP, **
         arguments (unknown method or option, a bad option value, ``use_val`` without validation losses)
         still raise.
     """
-    if isinstance(methods, str):
-        raise TypeError(f"methods must be a sequence of method names such as ('valley',), got the string {methods!r}")
-    methods = tuple(methods)
-    for method in methods:
-        check_choice("method", method, METHODS)
+    methods = check_names("methods", methods, METHODS)
     for name in options:
         if not any(name in OPTIONS[m] for m in methods):
             raise TypeError(f"unknown option {name!r}: none of the methods {methods} takes it")

@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_callable, check_fraction, check_model_and_optimizer, check_non_negative, check_positive_int
+from ._checks import (
+    check_batch,
+    check_callable,
+    check_data_pair,
+    check_fraction,
+    check_iterable,
+    check_loss_output,
+    check_model_and_optimizer,
+    check_non_negative,
+    check_positive_int,
+)
 from .adaptive import Adam
 from .finder import lr_range_test
 from .losses import accuracy, softmax_cross_entropy
@@ -89,10 +99,10 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
         ``momentum_schedule(step) -> momentum``, e.g. ``one_cycle_momentum``: sets SGD's or RMSProp's
         ``momentum`` or Adam's β₁ before each step, as torch's OneCycleLR does with ``cycle_momentum``.
     val : (X, y), optional
-        Validation data; its loss and accuracy are recorded before training, every ``eval_every``
-        steps, and after the last step.
+        Validation data, X finite, one y per row; its loss and accuracy are recorded before training,
+        every ``eval_every`` steps, and after the last step.
     eval_every : int >= 1, optional
-        Default: only before and after training.
+        Needs ``val``. Default: only before and after training.
     rerun_finder_every : int >= 1, optional
         Run ``lr_range_test`` from the current state before steps 0, k, 2k, … (see the module docstring).
     finder_batches : iterable of (x, y)
@@ -118,9 +128,11 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
         raise ValueError("schedule=ReduceLROnPlateau needs val=(X, y): it is stepped with the validation loss")
     set_momentum = _momentum_setter(optimizer, momentum_schedule)
     eval_every = None if eval_every is None else check_positive_int("eval_every", eval_every)
-    val = _check_val(val)
+    val = None if val is None else check_data_pair("val", val)
+    if eval_every is not None and val is None:
+        raise ValueError(f"eval_every={eval_every} needs val=(X, y): there is nothing to evaluate without it")
     finder = _finder_plan(rerun_finder_every, finder_batches, finder_options, suggest_method)
-    batch_iter = iter(batches)
+    batch_iter = check_iterable("batches", batches)
 
     lrs, losses = [], []
     history = History(lrs=np.empty(0), losses=np.empty(0))
@@ -140,8 +152,7 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
         if set_momentum is not None:
             set_momentum(step, momentum_schedule(step))
         x, y = _next_batch(batch_iter, step, steps)
-        loss_value, dout = loss(model(x), y)
-        loss_value = float(loss_value)
+        loss_value, dout = check_loss_output("loss", loss(model(x), y))
         lrs.append(optimizer.lr)
         losses.append(loss_value)
         if not math.isfinite(loss_value):
@@ -197,18 +208,10 @@ def _momentum_setter(optimizer, momentum_schedule):
 
 def _next_batch(batch_iter, step, steps):
     try:
-        return next(batch_iter)
+        return check_batch(step, next(batch_iter))
     except StopIteration:
         raise ValueError(f"batches ran out after {step} batches, but fit needs steps={steps}; "
                          "pass the endless minigrad_lr.batches(...) or more batches") from None
-
-
-def _check_val(val):
-    if val is None:
-        return None
-    if not (isinstance(val, tuple) and len(val) == 2):
-        raise TypeError(f"val must be an (X, y) pair, got {type(val).__name__}")
-    return val
 
 
 def _finder_plan(every, finder_batches, finder_options, method):

@@ -86,3 +86,13 @@ def test_adagrad_accumulator_never_decreases(options, grads, theta, lr):
         opt.step()
         assert np.all(opt.state["s"][0] >= before)
         before = opt.state["s"][0].copy()
+
+
+# --- hostile input ----------------------------------------------------------------------------------
+
+
+def test_adam_takes_betas_as_any_pair_of_numbers():
+    """A tuple, a list or a 1-D array of two numbers (NumPy scalars included) give a tuple of Python floats."""
+    for betas in ((0.5, 0.75), [0.5, 0.75], np.array([0.5, 0.75]), (np.float32(0.5), np.float64(0.75))):
+        opt = Adam([Parameter(np.zeros(2), "w")], betas=betas)
+        assert opt.betas == (0.5, 0.75) and all(type(b) is float for b in opt.betas)

@@ -393,3 +393,44 @@ def test_train_val_split_partitions_the_data():
         train_val_split(X, y, seed=0.5)
     with pytest.raises(TypeError, match="fraction must be a real number, got '0.2'"):
         train_val_split(X, y, fraction="0.2")
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("X, y, error, words", [
+    pytest.param([[1.0, 2.0], [1.0]], [0, 1], ValueError, "X must be a rectangular array, got a ragged list",
+                 id="ragged list X"),
+    pytest.param(GOOD_X.astype(complex), GOOD_Y, TypeError, "X must hold real numbers.*complex128", id="complex X"),
+    pytest.param(None, GOOD_Y, TypeError, r"X must hold real numbers.*object \(NoneType\)", id="None X"),
+    pytest.param(GOOD_X, GOOD_Y.astype(object), TypeError, "y must hold real numbers.*object", id="object y"),
+    pytest.param(GOOD_X, np.array(list("abcdefghij")), TypeError, "y must hold real numbers.*<U1", id="string labels"),
+])
+def test_batches_and_split_name_the_bad_array(X, y, error, words):
+    with pytest.raises(error, match=words):
+        batches(X, y, 2)
+    with pytest.raises(error, match=words):
+        train_val_split(X, y)
+
+
+@pytest.mark.parametrize("X", [
+    pytest.param(GOOD_X.tolist(), id="list of lists"),
+    pytest.param(np.asfortranarray(GOOD_X), id="Fortran order"),
+    pytest.param(np.repeat(GOOD_X, 2, axis=1)[:, ::2], id="non-contiguous"),
+    pytest.param(GOOD_X.astype(np.float16), id="float16"),
+])
+def test_batches_accept_any_real_layout(X):
+    xb, yb = next(batches(X, GOOD_Y, 10, shuffle=False))
+    np.testing.assert_array_equal(xb, np.asarray(GOOD_X, dtype=xb.dtype))
+    np.testing.assert_array_equal(yb, GOOD_Y)
+
+
+@pytest.mark.parametrize("fraction, error, words", [
+    pytest.param(0.0, ValueError, r"fraction must be in \(0, 1\), got 0.0", id="0"),
+    pytest.param(-0.2, ValueError, r"fraction must be in \(0, 1\), got -0.2", id="negative"),
+    pytest.param(float("nan"), ValueError, "fraction must be finite, got nan", id="NaN"),
+    pytest.param(True, TypeError, "fraction must be a real number, got True", id="bool"),
+])
+def test_train_val_split_names_a_bad_fraction(fraction, error, words):
+    with pytest.raises(error, match=words):
+        train_val_split(GOOD_X, GOOD_Y, fraction=fraction)

@@ -290,7 +290,7 @@ def test_a_path_that_is_not_a_path_is_rejected_by_name(path, error, io):
         (dict(stop_reason=None), ValueError, "stop_reason must be one of"),
         (dict(mode="cos"), ValueError, "mode must be one of"),
         (dict(val_losses=np.ones((10, 1))), ValueError, "val_losses must be 1-D"),
-        (dict(lrs="fast"), TypeError, "lrs must be a 1-D array of numbers"),
+        (dict(lrs="fast"), TypeError, "lrs must hold numbers (int or float), got dtype <U4 (str)"),
         (dict(smooth=math.nan), ValueError, "smooth must be finite"),
     ],
 )

@@ -579,3 +579,79 @@ def test_importing_the_package_imports_neither_matplotlib_nor_tqdm():
     code = "import sys, minigrad_lr; print(sorted(m for m in ('matplotlib', 'tqdm') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- hostile input: every mistake named, the state untouched ----------------------------------------
+
+
+def ok_batches(X, y, n=20):
+    return [(X[i * 32:(i + 1) * 32], y[i * 32:(i + 1) * 32]) for i in range(n)]
+
+
+@pytest.mark.parametrize("change, error, words", [
+    pytest.param(lambda X, y: dict(loss=lambda o, t: 1.0), TypeError,
+                 r"loss must return a pair \(loss, d loss / d output\) .* got float", id="loss returns a float"),
+    pytest.param(lambda X, y: dict(loss=lambda o, t: None), TypeError, "loss must return a pair .* got NoneType",
+                 id="loss returns None"),
+    pytest.param(lambda X, y: dict(loss=lambda o, t: (1.0, o, 2)), TypeError, "got tuple of length 3",
+                 id="loss returns a triple"),
+    pytest.param(lambda X, y: dict(loss=lambda o, t: ("a", o * 0)), TypeError,
+                 r"loss\(output, y\)\[0\] must be a real number, got 'a'", id="loss returns a string loss"),
+    pytest.param(lambda X, y: dict(loss=lambda o, t: (1j, o * 0)), TypeError, r"loss\(output, y\)\[0\] must be a real",
+                 id="loss returns a complex loss"),
+    pytest.param(lambda X, y: dict(batches=[(X[:32] * 1j, y[:32])] * 20), TypeError, "x must hold real numbers",
+                 id="complex x"),
+    pytest.param(lambda X, y: dict(batches=[("abc", y[:32])] * 20), TypeError, "x must hold real numbers",
+                 id="string x"),
+    pytest.param(lambda X, y: dict(batches=ok_batches(X, y, 5) + [(X[:32], y[:32] * 1.0)] * 15), TypeError,
+                 "labels must be an array of ints", id="float labels at step 5"),
+    pytest.param(lambda X, y: dict(batches=[[X[:32], y[:32]]] * 20), TypeError, "batch 0 is a list",
+                 id="batches of lists"),
+    pytest.param(lambda X, y: dict(model=mg.MLP), TypeError, r"model must be a model built from its class, e\.g\. MLP",
+                 id="the class MLP"),
+])
+def test_hostile_input_names_the_mistake_and_restores_everything(digits, change, error, words):
+    X, y = digits
+    model, opt = make_setup("sgd_momentum")
+    before = snapshot(model, opt)
+    kwargs = dict(model=model, optimizer=opt, batches=ok_batches(X, y), num_iter=20, end_lr=1e-2)
+    kwargs.update(change(X, y))
+    with pytest.raises(error, match=words):
+        lr_range_test(kwargs.pop("model"), kwargs.pop("optimizer"), kwargs.pop("batches"), **kwargs)
+    assert_same_state(model, opt, before)
+
+
+def test_the_loss_may_be_a_numpy_scalar_or_a_0d_array(digits):
+    X, y = digits
+    for loss in (lambda o, t: (np.float32(1.0), np.zeros_like(o)), lambda o, t: [np.array(1.0), np.zeros_like(o)]):
+        model, opt = make_setup()
+        result = lr_range_test(model, opt, ok_batches(X, y), num_iter=20, loss=loss)
+        assert result.losses.tolist() == [1.0] * 20
+
+
+@pytest.mark.parametrize("loss", [
+    pytest.param("1.0", id="str"), pytest.param(None, id="None"), pytest.param(True, id="bool"),
+    pytest.param([1.0], id="list"), pytest.param(1j, id="complex"),
+])
+def test_stop_rule_names_a_bad_loss(loss):
+    with pytest.raises(TypeError, match="loss must be a real number"):
+        mg.StopRule().update(loss)
+
+
+@pytest.mark.parametrize("losses, error, words", [
+    pytest.param(None, TypeError, "losses must hold numbers", id="None"),
+    pytest.param("123", TypeError, "losses must hold numbers.*<U3", id="a string (its characters)"),
+    pytest.param(["1", "2"], TypeError, "losses must hold numbers", id="strings"),
+    pytest.param([True, False], TypeError, "losses must hold numbers.*bool", id="bools"),
+    pytest.param(np.ones((2, 2)), ValueError, "losses must be 1-D", id="2-D"),
+    pytest.param(1.0, ValueError, "losses must be 1-D", id="scalar"),
+    pytest.param([1j], TypeError, "losses must hold numbers.*complex", id="complex"),
+])
+def test_apply_stop_rule_names_bad_losses(losses, error, words):
+    with pytest.raises(error, match=words):
+        apply_stop_rule(losses)
+
+
+def test_apply_stop_rule_takes_an_iterator():
+    assert apply_stop_rule(loss for loss in [1.0, 0.5, math.nan]) == (3, "non_finite")
+    assert apply_stop_rule(np.array([1, 2, 5], np.int64)) == (3, "diverged")

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minigrad_lr.gradcheck import check_layer, numerical_gradient, rel_error
+from minigrad_lr.nn import Linear, ReLU
 
 from strategies import arrays
 
@@ -112,3 +113,64 @@ def test_check_layer_passes_a_right_backward_and_fails_a_wrong_one():
     x = np.random.default_rng(0).standard_normal((3, 4))
     assert check_layer(_Square(2.0), x)["x"] < 1e-9
     assert check_layer(_Square(2.01), x)["x"] > 1e-3
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+
+def read_only(a):
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+@pytest.mark.parametrize("f, x, error, words", [
+    pytest.param(3.0, np.zeros(2), TypeError, "f must be callable, got 3.0", id="f a number"),
+    pytest.param(lambda a: 0.0, np.zeros(2), TypeError, r"f must take no arguments .*\(a\)", id="f takes an argument"),
+    pytest.param(lambda: (0.0, np.zeros(2)), np.zeros(2), TypeError,
+                 r"f\(\) at x\[\(0,\)\] \+ h must be a real number; "
+                 r"a loss function returns \(loss, gradient\): take its \[0\]",
+                 id="f returns (loss, gradient)"),
+    pytest.param(lambda: None, np.zeros(2), TypeError, "must be a real number, got NoneType", id="f returns None"),
+    pytest.param(lambda: np.zeros(2), np.zeros(2), TypeError, "must be a real number, got ndarray",
+                 id="f returns an array"),
+    pytest.param(lambda: True, np.zeros(2), TypeError, "must be a real number, got bool", id="f returns bool"),
+    pytest.param(lambda: float("nan"), np.zeros(2), ValueError, r"f\(\) at x\[\(0,\)\] \+ h must be finite, got nan",
+                 id="f returns NaN"),
+    pytest.param(lambda: 0.0, read_only(np.zeros(2)), ValueError, "x must be writable", id="read-only x"),
+    pytest.param(lambda: 0.0, np.zeros(2, complex), TypeError, "x must be a float64 ndarray", id="complex x"),
+])
+def test_numerical_gradient_names_the_mistake(f, x, error, words):
+    with pytest.raises(error, match=words):
+        numerical_gradient(f, x)
+
+
+@pytest.mark.parametrize("a, b, error, words", [
+    pytest.param(None, None, TypeError, "a must hold numbers.*object", id="None"),
+    pytest.param("a", "a", TypeError, "a must hold numbers.*<U1", id="strings"),
+    pytest.param([1j, 0], [0, 0], TypeError, "a must hold numbers.*complex128", id="complex"),
+    pytest.param([1.0, 1.0], [np.nan, 1.0], ValueError, "b must be finite, got 1 NaN or inf", id="NaN"),
+    pytest.param([np.inf], [1.0], ValueError, "a must be finite", id="inf"),
+    pytest.param([[1.0], [1.0, 2.0]], [[1.0], [1.0, 2.0]], ValueError, "a must be a rectangular array", id="ragged"),
+    pytest.param(np.ones((2, 1)), np.ones((2, 2)), ValueError, "same shape", id="broadcastable shapes"),
+])
+def test_rel_error_names_the_bad_array(a, b, error, words):
+    """A NaN error would pass `if error > 1e-6` silently; complex parts would be dropped."""
+    with pytest.raises(error, match=words):
+        rel_error(a, b)
+
+
+@pytest.mark.parametrize("layer, x, kwargs, error, words", [
+    pytest.param(Linear(4, 2), np.ones((3, 4)), {}, TypeError,
+                 "the layer's parameter 'W' must be float64 .* got float32: build the layer with dtype=np.float64",
+                 id="float32 layer"),
+    pytest.param(ReLU, np.ones((3, 4)), {}, TypeError, "layer must be a layer .* got <class", id="the class"),
+    pytest.param("relu", np.ones((3, 4)), {}, TypeError, "layer must be a layer", id="a string"),
+    pytest.param(ReLU(), np.ones((3, 4)).tolist(), {}, TypeError, "x must be a float64 ndarray .* got list",
+                 id="list x"),
+    pytest.param(ReLU(), np.ones((3, 4)), {"seed": -1}, ValueError, "seed must be >= 0, got -1", id="seed -1"),
+    pytest.param(ReLU(), np.ones((3, 4)), {"h": float("nan")}, ValueError, "h must be finite", id="h NaN"),
+])
+def test_check_layer_names_the_mistake(layer, x, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        check_layer(layer, x, **kwargs)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from minigrad_lr.gradcheck import numerical_gradient, rel_error
-from minigrad_lr.losses import mse, softmax_cross_entropy
+from minigrad_lr.losses import accuracy, mse, softmax_cross_entropy
 
 from strategies import arrays
 
@@ -268,3 +268,32 @@ def test_cross_entropy_reads_any_memory_order_and_any_int_labels(logits, labels,
     loss_f, grad_f = softmax_cross_entropy(np.asfortranarray(logits), np.array(labels, dtype=label_dtype))
     assert loss_f == loss
     np.testing.assert_array_equal(grad_f, grad)
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("call, error, words", [
+    pytest.param(lambda: softmax_cross_entropy([[1.0], [1.0, 2.0]], [0, 0]), ValueError,
+                 "logits must be a rectangular array", id="ragged logits"),
+    pytest.param(lambda: mse(np.zeros((3, 2)), np.ones((3, 2), complex)), TypeError,
+                 "target must hold real numbers.*complex128", id="complex target"),
+    pytest.param(lambda: mse(np.zeros((3, 2)), "abc"), TypeError, "target must hold real numbers", id="string target"),
+    pytest.param(lambda: mse(np.float64(1.0), None), TypeError, "target must hold real numbers.*NoneType",
+                 id="None target"),
+    pytest.param(lambda: mse(np.zeros(3), [[1.0], [1.0, 2.0], [1.0]]), ValueError, "target must be a rectangular array",
+                 id="ragged target"),
+    pytest.param(lambda: accuracy(np.eye(3), [0]), ValueError, r"one label per row of output \(3\), got shape \(1,\)",
+                 id="one label for three rows"),
+    pytest.param(lambda: accuracy(np.eye(3) * 1j, [0, 1, 2]), TypeError, "output must hold real numbers",
+                 id="complex output"),
+    pytest.param(lambda: accuracy(None, [0, 1, 2]), TypeError, "output must hold real numbers", id="None output"),
+])
+def test_losses_name_the_bad_argument(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_accuracy_takes_array_likes():
+    assert accuracy([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]], [0, 1, 1]) == pytest.approx(2 / 3)
+    assert mse(np.zeros(2), np.array([True, False]))[0] == 0.5  # bool targets count as 0/1

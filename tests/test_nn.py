@@ -417,3 +417,114 @@ def test_relu_forward_is_x_where_positive_else_zero_and_keeps_nan(x, specials):
     x.ravel()[: len(specials)] = specials
     expected = np.where(np.isnan(x), np.nan, np.where(x > 0, x, 0.0))
     np.testing.assert_array_equal(ReLU().forward(x), expected)
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+F32 = np.ones((4, 3), np.float32)
+
+
+def read_only(a):
+    a = a.copy()
+    a.flags.writeable = False
+    return a
+
+
+@pytest.mark.parametrize("make, error, words", [
+    pytest.param(lambda: Parameter([1.0, 2.0], "w"), TypeError, "data must be an ndarray, got list",
+                 id="Parameter list"),
+    pytest.param(lambda: Parameter(np.zeros(2), None), TypeError, "name must be a str, got None",
+                 id="Parameter name None"),
+    pytest.param(lambda: Linear(2, 2, rng="seed"), TypeError, "rng must be a np.random.Generator or an int",
+                 id="rng str"),
+    pytest.param(lambda: Linear(2, 2, rng=-1), ValueError, "rng must be >= 0, got -1", id="rng negative"),
+    pytest.param(lambda: Linear(2, 2, rng=None), TypeError, "rng must be .* got None", id="rng None"),
+    pytest.param(lambda: Linear(2, 2, name=1), TypeError, "name must be a str, got 1", id="name int"),
+    pytest.param(lambda: MLP([3, 2], dtype=None), TypeError, "dtype must be np.float32 or np.float64, got None",
+                 id="dtype None"),
+])
+def test_constructors_name_the_bad_argument(make, error, words):
+    with pytest.raises(error, match=words):
+        make()
+
+
+@pytest.mark.parametrize("layer", [Linear(3, 2), ReLU(), Tanh()], ids=["linear", "relu", "tanh"])
+@pytest.mark.parametrize("x, words", [
+    pytest.param(F32.tolist(), "x must be an ndarray of floats, got list", id="list"),
+    pytest.param(np.ones((4, 3), int), "x must be an ndarray of floats, got ndarray of dtype int64", id="int array"),
+    pytest.param(np.ones((4, 3), complex), "x must be an ndarray of floats, got ndarray of dtype complex128",
+                 id="complex"),
+    pytest.param(None, "x must be an ndarray of floats, got NoneType", id="None"),
+])
+def test_a_layer_forward_takes_only_float_arrays(layer, x, words):
+    with pytest.raises(TypeError, match=words):
+        layer.forward(x)
+
+
+def test_a_linear_layer_refuses_another_float_dtype():
+    """Used on its own, a float32 layer fed float64 would return float64: a TypeError instead (MLP converts)."""
+    with pytest.raises(TypeError, match="x must have the layer's dtype float32, got float64"):
+        Linear(3, 2).forward(np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("layer", [Linear(3, 3), ReLU(), Tanh()], ids=["linear", "relu", "tanh"])
+@pytest.mark.parametrize("dout, input_grad, error, words", [
+    pytest.param(np.ones((1, 3), np.float32), True, ValueError, r"dout must have shape \(4, 3\).*got \(1, 3\)",
+                 id="row that would broadcast"),
+    pytest.param(np.ones((4, 1), np.float32), True, ValueError, r"dout must have shape \(4, 3\).*got \(4, 1\)",
+                 id="column that would broadcast"),
+    pytest.param(np.ones((4, 3)), True, TypeError, "dout must have the layer's dtype float32, got float64",
+                 id="float64"),
+    pytest.param(F32.tolist(), True, TypeError, "dout must be an ndarray of floats, got list", id="list"),
+    pytest.param(2.0, True, TypeError, "dout must be an ndarray of floats, got float", id="scalar"),
+    pytest.param(F32, 1, TypeError, "input_grad must be True or False, got 1", id="input_grad 1"),
+])
+def test_a_layer_backward_checks_dout_and_input_grad(layer, dout, input_grad, error, words):
+    layer.forward(F32 - 0.5)
+    with pytest.raises(error, match=words):
+        layer.backward(dout, input_grad=input_grad)
+
+
+@pytest.mark.parametrize("x", [
+    pytest.param([[0.1, 0.2, 0.3]] * 5, id="list"),
+    pytest.param(np.ones((5, 3), np.int64), id="int"),
+    pytest.param(np.ones((5, 3), bool), id="bool"),
+    pytest.param(np.ones((5, 3), np.float16), id="float16"),
+    pytest.param(np.asfortranarray(np.ones((5, 3), np.float32)), id="Fortran order"),
+    pytest.param(np.ones((5, 6), np.float32)[:, ::2], id="non-contiguous"),
+    pytest.param(read_only(np.ones((5, 3), np.float32)), id="read-only"),
+])
+def test_mlp_forward_converts_any_real_input(x):
+    model = MLP([3, 4, 2])
+    np.testing.assert_array_equal(model(x), model(np.asarray(x, dtype=np.float32)))
+
+
+@pytest.mark.parametrize("x, error, words", [
+    pytest.param(np.ones((5, 3), complex), TypeError, "x must hold real numbers.*complex128", id="complex"),
+    pytest.param(np.array([[None] * 3], dtype=object), TypeError, "x must hold real numbers.*object", id="object None"),
+    pytest.param("abc", TypeError, r"x must hold real numbers.*<U3 \(str\)", id="string"),
+    pytest.param([[1.0, 2.0, 3.0], [1.0]], ValueError, "x must be a rectangular array", id="ragged"),
+])
+def test_mlp_forward_refuses_what_numpy_would_mangle(x, error, words):
+    with pytest.raises(error, match=words):
+        MLP([3, 4, 2])(x)
+
+
+def test_mlp_backward_checks_dout_and_input_grad():
+    model = MLP([3, 4, 2])
+    model(np.ones((5, 3)))
+    with pytest.raises(TypeError, match="dout must hold real numbers.*complex128"):
+        model.backward(np.ones((5, 2), complex))
+    with pytest.raises(TypeError, match="input_grad must be True or False, got 'yes'"):
+        model.backward(np.ones((5, 2)), input_grad="yes")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf], ids=["NaN", "inf"])
+def test_load_state_dict_refuses_non_finite_weights_and_changes_nothing(bad):
+    model = MLP([3, 4, 2], seed=5)
+    before = model.state_dict()
+    state = {**before, "W2": np.full_like(before["W2"], bad)}
+    with pytest.raises(ValueError, match=r"state\['W2'\] must be finite, got 8 NaN or inf"):
+        model.load_state_dict(state)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minigrad_lr.adaptive import Adagrad, Adam, RMSProp
-from minigrad_lr.nn import Parameter
+from minigrad_lr.nn import MLP, Parameter
 from minigrad_lr.optim import SGD, Optimizer
 
 from optimizer_references import CASE_IDS, CASES, REFERENCES, SHAPES, make_params, scalar_run, take_steps
@@ -376,3 +376,53 @@ def test_state_from_another_configuration_is_rejected():
     _, state = adam_state(amsgrad=True)
     with pytest.raises(ValueError, match="unexpected key 'v_max'"):
         adam_state()[0].load_state_dict(state)
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+NUMBER_ARGUMENTS = [(SGD, "lr"), (SGD, "momentum"), (SGD, "dampening"), (SGD, "weight_decay"),
+                    (Adam, "lr"), (Adam, "eps"), (Adam, "weight_decay"),
+                    (RMSProp, "lr"), (RMSProp, "alpha"), (RMSProp, "eps"), (RMSProp, "weight_decay"),
+                    (RMSProp, "momentum"), (Adagrad, "lr"), (Adagrad, "lr_decay"), (Adagrad, "weight_decay"),
+                    (Adagrad, "initial_accumulator_value"), (Adagrad, "eps")]
+
+
+@pytest.mark.parametrize(("cls", "name"), NUMBER_ARGUMENTS, ids=[f"{c.__name__}-{n}" for c, n in NUMBER_ARGUMENTS])
+def test_every_number_argument_names_a_bad_value_and_takes_numpy_scalars(cls, name):
+    """str, None, a list, a dict, bool, complex and a 0-d array are TypeErrors; NaN, ±inf and -1 ValueErrors;
+    NumPy scalars are stored as Python floats (so that float32 state stays float32)."""
+    for value in ("0.1", None, [0.1], {}, True, np.True_, 0.1 + 0j, np.array(0.1)):
+        with pytest.raises(TypeError, match=f"{name} must be a real number"):
+            cls(one_param(), **{name: value})
+    for value in (float("nan"), float("inf"), -float("inf"), -1.0):
+        with pytest.raises(ValueError, match=name):
+            cls(one_param(), **{name: value})
+    for value in (np.float64(0.5), np.float32(0.25), np.int64(0)):
+        opt = cls(one_param(), **{name: value})
+        assert type(getattr(opt, name)) is float and getattr(opt, name) == float(value)
+
+
+@pytest.mark.parametrize(("params", "error", "match"), [
+    pytest.param([Parameter(np.zeros(2, np.float16), "w")], TypeError,
+                 r"params\[0\] \('w'\) must hold a float ndarray \(float32 or float64\).*float16",
+                 id="float16 parameter"),
+    pytest.param(MLP([3, 2]), TypeError, "got MLP: pass model.parameters()", id="the model itself"),
+])
+def test_params_name_the_mistake(params, error, match):
+    with pytest.raises(error, match=match):
+        SGD(params)
+
+
+def test_the_interface_is_not_an_optimizer():
+    with pytest.raises(TypeError, match="Optimizer is the interface .* build SGD, Adam, RMSProp or Adagrad"):
+        Optimizer(one_param(), 0.1)
+
+
+@pytest.mark.parametrize("cls", [SGD, Adam, RMSProp, Adagrad], ids=lambda c: c.__name__)
+def test_a_nan_gradient_propagates_to_its_own_coordinate_only(cls):
+    """As in torch.optim: a NaN gradient is not an argument error; it makes that weight NaN, and the range
+    test then stops at the next loss ("non_finite")."""
+    p = Parameter(np.ones(3), "w")
+    p.grad[:] = [0.5, np.nan, -0.5]
+    cls([p], lr=0.1).step()
+    assert np.isnan(p.data).tolist() == [False, True, False]

@@ -335,3 +335,15 @@ def test_suggestion_is_frozen():
     s = Suggestion(1e-3, 4, "valley", 0.5)
     with pytest.raises(AttributeError):
         s.lr = 1.0
+
+
+@pytest.mark.parametrize("losses, words", [
+    pytest.param(np.linspace(3.0, 1.0, 100) * (1 + 1j), "losses must hold numbers.*complex128", id="complex"),
+    pytest.param(np.linspace(3.0, 1.0, 100) > 2, "losses must hold numbers.*bool", id="bool"),
+    pytest.param(np.array([1.0, None] * 50), "losses must hold numbers.*object", id="object with None"),
+])
+@pytest.mark.parametrize("method", METHODS)
+def test_rules_reject_curves_numpy_would_mangle(method, losses, words):
+    """Bad input: NumPy would drop an imaginary part or read True as 1 and None as NaN; every rule refuses."""
+    with pytest.raises(TypeError, match=words):
+        RULES[method](LRS100, losses)

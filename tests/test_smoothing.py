@@ -126,3 +126,55 @@ def test_window_and_k_must_be_positive_ints(bad, error):
         sma([1.0, 2.0], bad)
     with pytest.raises(error, match="k"):
         loss_change([1.0, 2.0], bad)
+
+
+# --- hostile input: every mistake named -------------------------------------------------------------
+
+CURVE_FUNCTIONS = {"ema": ema, "sma": lambda x: sma(x, 2), "loss_change": lambda x: loss_change(x, 1)}
+
+
+@pytest.mark.parametrize("name", CURVE_FUNCTIONS)
+@pytest.mark.parametrize("curve, error, words", [
+    pytest.param(np.ones(3) * (1 + 1j), TypeError, "must hold numbers.*complex128",
+                 id="complex (imaginary part dropped)"),
+    pytest.param(np.array([True, False]), TypeError, "must hold numbers.*bool", id="bool"),
+    pytest.param(np.array([1.0, None]), TypeError, "must hold numbers.*object", id="object with None (read as NaN)"),
+    pytest.param("abc", TypeError, "must hold numbers.*<U3", id="string"),
+    pytest.param([[1.0], [1.0, 2.0]], ValueError, "must be a rectangular array", id="ragged"),
+    pytest.param(None, TypeError, "must hold numbers", id="None"),
+    pytest.param(1.0, ValueError, r"must be 1-D, got shape \(\)", id="scalar"),
+])
+def test_curves_must_be_1d_numbers(name, curve, error, words):
+    with pytest.raises(error, match=words):
+        CURVE_FUNCTIONS[name](curve)
+
+
+@pytest.mark.parametrize("name", CURVE_FUNCTIONS)
+@pytest.mark.parametrize("curve", [
+    pytest.param([3, 2, 1, 2], id="ints"),
+    pytest.param(np.array([3.0, 2.0, 1.0, 2.0], np.float32), id="float32"),
+    pytest.param(np.arange(8.0)[::2], id="non-contiguous"),
+    pytest.param([], id="empty"),
+])
+def test_curves_of_any_real_dtype_are_read_as_float64(name, curve):
+    out = CURVE_FUNCTIONS[name](curve)
+    np.testing.assert_array_equal(out, CURVE_FUNCTIONS[name](np.asarray(curve, dtype=np.float64)))
+    assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize("loss, error", [
+    pytest.param("1.0", TypeError, id="str (float() would read it)"),
+    pytest.param(None, TypeError, id="None"),
+    pytest.param(True, TypeError, id="bool"),
+    pytest.param(1j, TypeError, id="complex"),
+    pytest.param(np.ones(2), TypeError, id="array"),
+])
+def test_running_ema_names_a_bad_loss(loss, error):
+    with pytest.raises(error, match="loss must be a real number"):
+        RunningEMA().update(loss)
+
+
+def test_running_ema_takes_numpy_scalars_and_non_finite_losses():
+    average = RunningEMA(0.5)
+    assert average.update(np.float32(2.0)) == 2.0 and type(average.update(np.int64(2))) is float
+    assert np.isnan(RunningEMA().update(float("nan")))

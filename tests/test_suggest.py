@@ -248,3 +248,12 @@ def test_the_demos_rmsprop_run_fell_clearly_though_its_smoothed_loss_barely_did(
     assert (means[4] - np.nanmin(means)) / means[4] > 0.2
     assert (result.smoothed[0] - result.smoothed.min()) / result.smoothed[0] < 0.1
     assert all(suggest_all(result).values())
+
+
+@pytest.mark.parametrize("methods, words", [
+    pytest.param(None, "methods must be a sequence of names such as .*, got None", id="None"),
+    pytest.param(3, "methods must be a sequence of names such as .*, got 3", id="int"),
+])
+def test_suggest_all_names_methods_that_are_not_a_sequence(methods, words):
+    with pytest.raises(TypeError, match=words):
+        suggest_all(result_of(np.linspace(3.0, 1.0, 100)), methods=methods)

@@ -233,3 +233,33 @@ def test_optimizer_must_be_an_optimizer(digits):
     model = mg.MLP([64, 10])
     with pytest.raises(TypeError, match="optimizer"):
         fit(model, "adam", mg.batches(X, y, 64), 3)
+
+
+# --- hostile input: every mistake named, nothing trained ----------------------------------------------
+
+
+@pytest.mark.parametrize("change, error, words", [
+    pytest.param(lambda d: {"batches": None}, TypeError, "batches must be an iterable of .* got NoneType",
+                 id="batches None"),
+    pytest.param(lambda d: {"batches": 5}, TypeError, "batches must be an iterable of .* got int", id="batches an int"),
+    pytest.param(lambda d: {"batches": d[:2]}, TypeError, "batch 0 is a ndarray", id="batches (X, y) itself"),
+    pytest.param(lambda d: {"loss": lambda o, t: 1.0}, TypeError, "loss must return a pair", id="loss returns a float"),
+    pytest.param(lambda d: {"val": (d[2] * np.nan, d[3])}, ValueError, r"val\[0\] \(X\) must be finite, got",
+                 id="val with NaN X"),
+    pytest.param(lambda d: {"val": (d[2][:0], d[3][:0])}, ValueError, "val must hold X and y of one non-zero length",
+                 id="empty val"),
+    pytest.param(lambda d: {"val": (d[2], d[3][:5])}, ValueError,
+                 r"one non-zero length, got shapes \(397, 64\) and \(5,\)", id="val y shorter than X"),
+    pytest.param(lambda d: {"val": (None, None)}, TypeError, r"val\[0\] \(X\) must hold real numbers",
+                 id="val of None"),
+    pytest.param(lambda d: {"eval_every": 2}, ValueError, "eval_every=2 needs val", id="eval_every without val"),
+])
+def test_hostile_arguments_name_the_mistake(digits, change, error, words):
+    X, y, _, _ = digits
+    kwargs = {"batches": mg.batches(X, y, 64), **change(digits)}
+    model, opt = setup()
+    before = weights(model)
+    with pytest.raises(error, match=words):
+        fit(model, opt, kwargs.pop("batches"), 3, **kwargs)
+    for a, b in zip(before, weights(model)):
+        np.testing.assert_array_equal(a, b)
