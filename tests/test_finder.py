@@ -85,11 +85,18 @@ def expected_stop(losses, stop_factor, watched):
 
 
 def debiased_average(losses, beta):
-    """Closed form of the debiased EMA: (1 − β) Σ_j β^(i−j) x_j / (1 − β^(i+1))."""
-    out = []
-    for i in range(len(losses)):
-        weights = (1 - beta) * beta ** np.arange(i, -1, -1)
-        out.append(float(np.dot(weights, losses[: i + 1]) / (1 - beta ** (i + 1))))
+    """The debiased EMA in the incremental form the package documents, written out independently:
+    s_i = s_{i−1} + w_i (x_i − s_{i−1}), w_i = (1 − β) / (1 − β^(i+1)), s_{−1} = 0. (Its equality with the
+    closed form (1 − β) Σ_j β^(i−j) x_j / (1 − β^(i+1)), to rounding, is tested in test_smoothing.py; the
+    stop rule needs the very bits, as a loss of exactly 0 makes "× best" ill-conditioned.)"""
+    out, s, power = [], 0.0, 1.0
+    for x in losses:
+        if beta == 0:
+            s = float(x)
+        else:
+            power *= beta
+            s += (1 - beta) / (1 - power) * (x - s)
+        out.append(s)
     return out
 
 
