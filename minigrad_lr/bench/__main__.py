@@ -3,7 +3,7 @@ good the suggestions are (``quality``)."""
 
 import sys
 
-from . import quality, speed
+from . import lr_free, quality, speed
 
 
 def main(argv=None):
@@ -11,6 +11,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["quality"]:
         return quality.main(argv[1:])
+    if argv[:1] == ["lr-free"]:
+        return lr_free.main(argv[1:])
     return speed.main(argv)
 
 
