@@ -148,7 +148,7 @@ def measure(name, seeds, truth_seeds, executor=None, progress=False):
     ranged = suggestion_quality(task.make_model, makers, data, rules={SMA: KNOWN_RULES[SMA], FIND_LR: find_lr_rule},
                                 seeds=seeds, truth_seeds=truth_seeds, grid=GRID,
                                 sweeps={o: truth.sweeps[against] for o, (_, against) in LR_FREE.items()}, **shared)
-    steps = truth.sweeps["Adam"].steps
+    steps = next(iter(truth.sweeps.values())).steps  # the budget, the same for every optimizer
     jobs = [(task.make_model, makers[o], data, seed, steps, task.batch_size) for o in LR_FREE for seed in truth_seeds]
     traces = iter(run_jobs(adapted_steps, jobs, executor, progress, desc="adapted steps"))
     tuned_seconds = {o: seconds_per_run(task, make, truth.sweeps[o].best_lr) for o, make in tuned.items()}
