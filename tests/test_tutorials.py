@@ -1,4 +1,4 @@
-"""Every tutorial runs headless as a plain script and writes every figure it promises.
+"""Every tutorial runs headless as a plain script and writes every figure it promises; every worked solution runs.
 
 Each tutorial asserts the facts its prose states, so a zero exit code also means those facts held.
 """
@@ -21,7 +21,9 @@ FIGURES = {
     "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png"],
     "05_schedules.py": ["fig_schedules.png", "fig_schedules_training.png"],
     "06_does_it_work.py": ["fig_suggestion_quality.png", "fig_find_lr.png"],
+    "07_lr_free.py": ["fig_lr_free_vs_grid.png", "fig_lr_free_step_size.png"],
 }
+SOLUTIONS = sorted(p.name for p in (TUTORIALS / "solutions").glob("[0-9]*.py"))
 
 
 @pytest.mark.parametrize("script", sorted(FIGURES))
@@ -40,3 +42,13 @@ def test_tutorial_runs_and_writes_its_figures(script, tmp_path):
 
 def test_every_tutorial_is_tested():
     assert sorted(p.name for p in TUTORIALS.glob("[0-9]*.py")) == sorted(FIGURES)
+
+
+@pytest.mark.parametrize("script", SOLUTIONS)
+def test_worked_solution_runs_on_its_own(script, tmp_path):
+    """A worked solution runs as a plain script from any folder; its asserts are its answers."""
+    assert script in FIGURES, f"solutions/{script} has no tutorial of the same name"
+    env = {**os.environ, "MPLBACKEND": "Agg", "MINIGRAD_LR_FIGURES": str(tmp_path / "figures")}
+    run = subprocess.run([sys.executable, str(TUTORIALS / "solutions" / script)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, f"solutions/{script} failed:\n{run.stdout}\n{run.stderr}"
