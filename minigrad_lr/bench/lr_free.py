@@ -74,7 +74,8 @@ def adapted_steps(make_model, make_optimizer, data, seed, steps, batch_size, lr=
     Returns
     -------
     (ndarray of shape (steps_done,), float)
-        The adapted steps, and the final validation loss (the sweep's, bit for bit).
+        The adapted steps, and the final validation loss (the sweep's, bit for bit, for a run whose losses
+        stayed finite).
     """
     X_train, y_train, X_val, y_val = data
     model = make_model(seed)
