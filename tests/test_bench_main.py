@@ -1,4 +1,5 @@
-"""Tests of bench/__main__.py: ``python -m minigrad_lr.bench [quality]`` runs the speed or the quality command."""
+"""Tests of bench/__main__.py: ``python -m minigrad_lr.bench [quality | lr-free]`` runs the speed, quality or
+lr-free command."""
 
 import subprocess
 import sys
@@ -16,6 +17,14 @@ def test_quality_subcommand_is_wired_to_the_quality_tables(capsys):
     assert "python -m minigrad_lr.bench quality" in out and "--tasks" in out
 
 
+def test_lr_free_subcommand_is_wired_to_the_lr_free_tables(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lr-free", "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "python -m minigrad_lr.bench lr-free" in out and "--truth-seeds" in out
+
+
 def test_without_quality_it_is_the_speed_command(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
@@ -24,7 +33,7 @@ def test_without_quality_it_is_the_speed_command(capsys):
     assert "usage: python -m minigrad_lr.bench " in out and "--rounds" in out
 
 
-@pytest.mark.parametrize("args", [["--help"], ["quality", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["quality", "--help"], ["lr-free", "--help"]])
 def test_runs_as_a_module(args):
     done = subprocess.run([sys.executable, "-m", "minigrad_lr.bench", *args], capture_output=True, text=True,
                           timeout=60)

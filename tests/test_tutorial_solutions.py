@@ -23,6 +23,7 @@ WITH_EXERCISES = (
     "03_optimizers.py",
     "05_schedules.py",
     "06_does_it_work.py",
+    "07_lr_free.py",
 )
 
 
