@@ -197,16 +197,17 @@ def anchor_lr(result, min_drop=0.1):
 
 
 def held_out_agrees(result, min_drop=0.1):
-    """Whether the held-out loss confirms the fall ``anchor_lr`` reads: ``min_drop`` below its first value there.
+    """Whether the held-out loss confirms the fall ``anchor_lr`` reads: ``min_drop`` below its first value by then.
 
-    At the smoothed loss's minimum, or anywhere when the smoothed loss did not fall. On an untrained
-    model both losses fall from the start together. On a trained one the batch losses are noise around
-    a small mean: one high first batch makes their average "fall" 10% within a few steps, while the
-    held-out loss, a mean over a fixed set after each step, stays put.
+    By the smoothed loss's minimum (which lags the raw loss by a few steps), or anywhere when the
+    smoothed loss did not fall. On an untrained model both losses fall from the start together. On a
+    trained one the batch losses are noise around a small mean: one high first batch makes their
+    average "fall" 10% within a few steps, while the held-out loss, a mean over a fixed set after each
+    step, stays put.
     """
     val = np.where(np.isfinite(result.val_losses), result.val_losses, np.inf)
     i = smoothed_minimum(result, min_drop)
-    return bool((val.min() if i is None else val[i]) <= (1 - min_drop) * val[0])
+    return bool(val[: len(val) if i is None else i + 1].min() <= (1 - min_drop) * val[0])
 
 
 class _Run:
