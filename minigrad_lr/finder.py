@@ -56,7 +56,7 @@ from .result import RangeTestResult
 from .schedules import range_lrs
 from .smoothing import RunningEMA
 
-STOP_ON = ("raw", "smoothed")
+STOP_ON = ("raw", "smoothed", "val")
 
 
 class StopRule:
@@ -64,14 +64,20 @@ class StopRule:
 
     After step i: stop with reason ``"non_finite"`` if the raw loss is NaN or ±inf; stop with reason
     ``"diverged"`` if ``watched_i > stop_factor · min(watched_0 … watched_i)``, where ``watched`` is
-    the raw loss (``stop_on="raw"``, as the article and keras_lr_finder do) or its debiased moving
-    average (``stop_on="smoothed"``, as fastai does). ``stop_factor=None`` turns the second rule off.
+    the raw loss (``stop_on="raw"``, as the article and keras_lr_finder do), its debiased moving
+    average (``stop_on="smoothed"``, as fastai does) or the mean loss on fixed held-out batches
+    after the step (``stop_on="val"``, this package). ``stop_factor=None`` turns the second rule off.
     Losses must be >= 0 for "× best" to mean "worse".
+
+    ``"val"`` is for a model that is already trained: its batch losses are small and noisy, and one
+    unlucky batch is 4 × the best of them long before the lr does any harm, while the loss on the same
+    held-out batches at every step carries no batch noise and rises only when the steps do. The
+    smoothed average is no cure there: it lags by dozens of steps and can still trip on noise.
 
     Parameters
     ----------
     stop_factor : float > 1 or None, default 4.0
-    stop_on : {"raw", "smoothed"}, default "raw"
+    stop_on : {"raw", "smoothed", "val"}, default "raw"
     smooth : float in [0, 1), default 0.98
         β of the moving average read by ``stop_on="smoothed"``.
     """
@@ -82,8 +88,9 @@ class StopRule:
         self.average = RunningEMA(check_fraction("smooth", smooth))
         self.best = math.inf
 
-    def update(self, loss):
-        """Feed the raw loss of one step; return the smoothed loss and the stop reason (or None).
+    def update(self, loss, val_loss=None):
+        """Feed the raw loss of one step (and the held-out loss after it, for ``"val"``); return the smoothed
+        loss and the stop reason (or None).
 
         A negative loss is a ValueError: "loss > 4 × best" would then stop a test whose loss keeps
         falling (fastai #962).
@@ -95,24 +102,33 @@ class StopRule:
         if loss < 0:
             raise ValueError(f"the loss must be >= 0 for the stop rule (loss > stop_factor × best), got {loss!r}; "
                              "shift the loss by a constant (the rules read only its changes)")
-        watched = smoothed if self.stop_on == "smoothed" else loss
+        watched = {"raw": loss, "smoothed": smoothed, "val": val_loss}[self.stop_on]
+        if not math.isfinite(watched):
+            return smoothed, "non_finite"
         self.best = min(self.best, watched)
         if self.stop_factor is not None and watched > self.stop_factor * self.best:
             return smoothed, "diverged"
         return smoothed, None
 
 
-def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98):
+def apply_stop_rule(losses, *, stop_factor=4.0, stop_on="raw", smooth=0.98, val_losses=None):
     """Run the stop rule over a whole sequence of losses, as the range test would.
 
     Returns ``(n_recorded, reason)``: the test records ``losses[:n_recorded]`` and ends with
     ``reason`` ("non_finite", "diverged" or "completed"). A pure function, for tests and teaching.
-    ``losses`` is a 1-D array_like of numbers (or an iterator of them).
+    ``losses`` is a 1-D array_like of numbers (or an iterator of them); ``stop_on="val"`` reads
+    ``val_losses`` (one per loss).
     """
     rule = StopRule(stop_factor, stop_on, smooth)
+    if (stop_on == "val") != (val_losses is not None):
+        raise ValueError('val_losses are needed with stop_on="val", and only there')
     losses = check_curve("losses", list(losses) if isinstance(losses, Iterator) else losses)
+    if val_losses is not None:
+        val_losses = check_curve("val_losses", val_losses)
+        if val_losses.shape != losses.shape:
+            raise ValueError(f"val_losses must hold one loss per loss ({losses.size}), got {val_losses.size}")
     for i, loss in enumerate(losses.tolist()):
-        _, reason = rule.update(loss)
+        _, reason = rule.update(loss, None if val_losses is None else float(val_losses[i]))
         if reason is not None:
             return i + 1, reason
     return len(losses), "completed"
@@ -155,9 +171,10 @@ def lr_range_test(
         ``smooth_f`` is the weight of the new value, 1 − β: a value below 0.5 gets a warning that says so.
     stop_factor : float > 1 or None, default 4.0
         Stop when the loss exceeds ``stop_factor`` × the best loss so far (None: never).
-    stop_on : {"raw", "smoothed"}, default "raw"
+    stop_on : {"raw", "smoothed", "val"}, default "raw"
         Which loss the stop rule reads. The raw loss reacts at once; the smoothed one lags (with RMSProp
-        on digits it never stops and the SMA-derivative rule then picks an lr far too high).
+        on digits it never stops and the SMA-derivative rule then picks an lr far too high); "val" (this
+        package) reads the loss on ``val_batches``, free of batch noise, for a trained model (``StopRule``).
     val_batches : list of (x, y), optional
         Fixed validation batches; their mean loss is recorded after every step (Smith; pytorch-lr-finder's
         ``val_loader``). Costs one forward pass per batch per step.
@@ -191,6 +208,8 @@ def lr_range_test(
     lrs = range_lrs(start_lr, end_lr, num_iter, mode)
     rule = StopRule(stop_factor, stop_on, smooth)  # checks the three arguments
     val_batches = check_val_batches("val_batches", val_batches)
+    if stop_on == "val" and val_batches is None:
+        raise ValueError('stop_on="val" needs val_batches: the held-out batches whose loss it reads')
     restore, progress = check_flag("restore", restore), check_flag("progress", progress)
     k = check_positive_int("accumulation_steps", accumulation_steps)
     if 0 < rule.average.beta < 0.5:
@@ -207,14 +226,15 @@ def lr_range_test(
             for i, lr in enumerate(lrs.tolist()):  # as Python floats
                 optimizer.lr = lr
                 loss_i, accuracy_i = _step(model, optimizer, loss, batch_iter, k, i, len(lrs))
-                smoothed_i, reason = rule.update(loss_i)
+                val_i = None
+                if val_batches is not None:  # after the step; NaN after a non-finite loss (no step was taken)
+                    val_i = _mean_loss(model, loss, val_batches) if math.isfinite(loss_i) else math.nan
+                    record["val_losses"].append(val_i)
+                smoothed_i, reason = rule.update(loss_i, val_i)
                 record["lrs"].append(lr)
                 record["losses"].append(loss_i)
                 record["smoothed"].append(smoothed_i)
                 record["accuracies"].append(accuracy_i)
-                if val_batches is not None:
-                    finite = reason != "non_finite"
-                    record["val_losses"].append(_mean_loss(model, loss, val_batches) if finite else math.nan)
                 if progress:  # formatting the numbers costs more than all the other bookkeeping of a step
                     bar.set_postfix(lr=f"{lr:.2e}", loss=f"{loss_i:.4g}")
                 bar.update()

@@ -147,10 +147,16 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
 
     start = snapshot_state(model, optimizer)
     try:
+        held_out = [(X_held, y_held)]
         range_test = lr_range_test(model, optimizer, batches(X_fit, y_fit, batch_size, seed=seed), loss=loss,
-                                   start_lr=1e-7, end_lr=10.0, num_iter=65)
+                                   start_lr=1e-7, end_lr=10.0, num_iter=65, val_batches=held_out)
+        steps = len(range_test)
+        if not held_out_agrees(range_test):  # a trained model: stop on the held-out loss, not on noisy batches
+            range_test = lr_range_test(model, optimizer, batches(X_fit, y_fit, batch_size, seed=seed), loss=loss,
+                                       start_lr=1e-7, end_lr=10.0, num_iter=65, stop_on="val", val_batches=held_out)
+            steps += len(range_test)
         anchor = anchor_lr(range_test)
-        search = LRSearch(None, range_test, anchor, anchor * CANDIDATES, steps=len(range_test), budget=budget)
+        search = LRSearch(None, range_test, anchor, anchor * CANDIDATES, steps=steps, budget=budget)
         runs = [_Run(start, batches(X_fit, y_fit, batch_size, seed=seed)) for _ in search.candidates]
         alive, done = np.arange(len(runs)), 0
         for fraction, keep in PLAN:
@@ -169,19 +175,39 @@ def lr_search(model, optimizer, X, y, *, epochs=5, batch_size=64, seed=0, loss=s
         restore_state(model, optimizer, start)
 
 
+def smoothed_minimum(result, min_drop=0.1):
+    """The index of the smoothed loss's minimum, or None if it lies less than ``min_drop`` below the first value."""
+    smoothed = np.where(np.isfinite(result.smoothed), result.smoothed, np.inf)
+    i = int(np.argmin(smoothed))
+    return None if smoothed[i] > (1 - min_drop) * smoothed[0] else i
+
+
 def anchor_lr(result, min_drop=0.1):
     """The top of the useful range of a range test: the lr at the smoothed loss's minimum.
 
     If the smoothed loss never falls ``min_drop`` (10%) below its first value, its minimum says
     nothing: the curve is flat (a trained model) or falls and blows up within a few steps, faster than
     the moving average can follow (RMSProp at 8 steps per decade). The anchor is then
-    ``result.lrs[-1] / 3``, a little below where the test stopped (or ended).
+    ``result.lrs[-1] / 3``, a little below where the test stopped (or ended). So it is for a test
+    that stopped on the held-out loss (``stop_on="val"``, a trained model): a little below where the
+    held-out loss blew up.
     """
-    smoothed = np.where(np.isfinite(result.smoothed), result.smoothed, np.inf)
-    i = int(np.argmin(smoothed))
-    if smoothed[i] > (1 - min_drop) * smoothed[0]:
-        return float(result.lrs[-1]) / 3
-    return float(result.lrs[i])
+    i = smoothed_minimum(result, min_drop)
+    return float(result.lrs[-1]) / 3 if i is None or result.stop_on == "val" else float(result.lrs[i])
+
+
+def held_out_agrees(result, min_drop=0.1):
+    """Whether the held-out loss confirms the fall ``anchor_lr`` reads: ``min_drop`` below its first value by then.
+
+    By the smoothed loss's minimum (which lags the raw loss by a few steps), or anywhere when the
+    smoothed loss did not fall. On an untrained model both losses fall from the start together. On a
+    trained one the batch losses are noise around a small mean: one high first batch makes their
+    average "fall" 10% within a few steps, while the held-out loss, a mean over a fixed set after each
+    step, stays put.
+    """
+    val = np.where(np.isfinite(result.val_losses), result.val_losses, np.inf)
+    i = smoothed_minimum(result, min_drop)
+    return bool(val[: len(val) if i is None else i + 1].min() <= (1 - min_drop) * val[0])
 
 
 class _Run:

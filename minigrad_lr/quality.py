@@ -28,7 +28,7 @@ from .losses import softmax_cross_entropy
 from .lr_search import lr_search
 from .rules import NoSuggestionError
 from .suggest import suggest_lr
-from .sweep import lr_sweep, median_lr, regret, run_jobs, spread
+from .sweep import lr_sweep, median_lr, regret, run_jobs, spread, start_pair
 
 # --- the rules being scored --------------------------------------------------------------------------------
 
@@ -73,13 +73,12 @@ FIND_LR = "find_lr (this package)"
 EVALUATED_RULES = {**KNOWN_RULES, FIND_LR: find_lr_rule}
 
 
-def run_rule(rule, make_model, make_optimizer, X, y, seed, epochs, batch_size):
-    """One job of ``suggestion_quality``: a fresh model and optimizer from ``seed``, then ``rule``.
+def run_rule(rule, make_model, make_optimizer, X, y, seed, epochs, batch_size, start=None):
+    """One job of ``suggestion_quality``: a model and optimizer from ``seed`` (or from ``start``), then ``rule``.
 
     Returns the rule's answer, ``(lr or None, training steps spent)``.
     """
-    model = make_model(seed)
-    optimizer = make_optimizer(model.parameters(), 1e-3)  # every rule sets its own lrs
+    model, optimizer = start_pair(make_model, make_optimizer, seed, 1e-3, start)  # every rule sets its own lrs
     return rule(model, optimizer, X, y, epochs=epochs, batch_size=batch_size, seed=seed)
 
 
@@ -102,6 +101,8 @@ class QualityRow:
         ``spread(suggestions)``, in decades.
     cost : float
         Mean training steps one suggestion took, as a fraction of one seed's sweep (L × budget).
+    captured : float
+        The share of the best improvement the median suggestion achieved, ``SweepResult.captured``.
     """
 
     optimizer: str
@@ -112,6 +113,7 @@ class QualityRow:
     regret: float
     spread: float
     cost: float
+    captured: float = math.nan
 
 
 @dataclass
@@ -139,8 +141,8 @@ class Quality:
 
 
 def suggestion_quality(make_model, optimizers, data, *, epochs, batch_size, rules=None, seeds=range(5),
-                       truth_seeds=range(6), grid=None, loss=softmax_cross_entropy, sweeps=None, executor=None,
-                       progress=True):
+                       truth_seeds=range(6), grid=None, loss=softmax_cross_entropy, start=None, sweeps=None,
+                       executor=None, progress=True):
     """Score suggestion rules against a sweep: median suggestion, regret, spread and cost per optimizer × rule.
 
     Parameters
@@ -160,6 +162,10 @@ def suggestion_quality(make_model, optimizers, data, *, epochs, batch_size, rule
         Seeds of the ground truth: of the sweep, and of the runs that score each median suggestion.
         Three are too few: the best lr of the grid then changes from one set of seeds to the next.
     grid : array_like, default ``np.logspace(-5, 1, 25)``
+    start : Checkpoint, optional
+        Score the re-run of a rule in the middle of training: the rules, the sweep and the scoring runs
+        all start from these weights (and this optimizer state, if it holds one). The optimizer state
+        belongs to one kind of optimizer: pass a single one in ``optimizers`` with it.
     sweeps : dict of str to SweepResult, optional
         Ground truth already computed (per optimizer, with ``truth_seeds``); missing ones are swept.
     executor, progress
@@ -184,9 +190,10 @@ def suggestion_quality(make_model, optimizers, data, *, epochs, batch_size, rule
     for name, make_optimizer in optimizers.items():
         if name not in sweeps:
             sweeps[name] = lr_sweep(make_model, make_optimizer, data, grid, epochs=epochs, seeds=truth_seeds,
-                                    batch_size=batch_size, loss=loss, executor=executor, progress=progress)
+                                    batch_size=batch_size, loss=loss, start=start, executor=executor,
+                                    progress=progress)
     X_train, y_train = data[0], data[1]
-    jobs = [(rule, make_model, optimizers[o], X_train, y_train, seed, epochs, batch_size)
+    jobs = [(rule, make_model, optimizers[o], X_train, y_train, seed, epochs, batch_size, start)
             for o in optimizers for rule in rules.values() for seed in seeds]
     answers = iter(run_jobs(run_rule, jobs, executor, progress, desc="rules"))
     quality = Quality(sweeps)
@@ -196,23 +203,26 @@ def suggestion_quality(make_model, optimizers, data, *, epochs, batch_size, rule
             suggestions = np.array([math.nan if lr is None else lr for lr in lrs])
             quality.rows.append(QualityRow(o, name, suggestions, median_lr(suggestions), sweeps[o].best_lr, math.nan,
                                            spread(suggestions), np.mean(steps) / (len(grid) * sweeps[o].steps)))
-    _score_medians(quality, make_model, optimizers, data, epochs, batch_size, truth_seeds, loss, executor, progress)
+    _score_medians(quality, make_model, optimizers, data, epochs, batch_size, truth_seeds, loss, start, executor,
+                   progress)
     return quality
 
 
-def _score_medians(quality, make_model, optimizers, data, epochs, batch_size, truth_seeds, loss, executor, progress):
-    """Fill in each row's regret: one small sweep per optimizer over the distinct median suggestions."""
+def _score_medians(quality, make_model, optimizers, data, epochs, batch_size, truth_seeds, loss, start, executor,
+                   progress):
+    """Fill in each row's regret and captured share: one small sweep per optimizer over the distinct medians."""
     for o, make_optimizer in optimizers.items():
         rows = [r for r in quality.rows if r.optimizer == o]
         lrs = sorted({r.median_lr for r in rows if math.isfinite(r.median_lr)})
         loss_at = {}  # empty when no rule suggested anything: every regret is then +inf
         if lrs:
             at = lr_sweep(make_model, make_optimizer, data, lrs, epochs=epochs, seeds=truth_seeds,
-                          batch_size=batch_size, loss=loss, executor=executor, progress=progress)
+                          batch_size=batch_size, loss=loss, start=start, executor=executor, progress=progress)
             loss_at = dict(zip(lrs, at.mean_val_loss()))
-        best = quality.sweeps[o].best_val_loss
+        truth = quality.sweeps[o]
         for r in rows:
-            r.regret = regret(loss_at[r.median_lr], best) if r.median_lr in loss_at else math.inf
+            val_loss = loss_at.get(r.median_lr, math.inf)
+            r.regret, r.captured = regret(val_loss, truth.best_val_loss), truth.captured(val_loss)
 
 
 def percent(x, digits=0):

@@ -12,6 +12,11 @@ With ``rerun_finder_every=k`` the range test is run from the current weights bef
 restores the model and optimizer bit for bit, so training with and without the re-runs ends with the
 same weights: what it records is a pure observation. The article's claim that "the optimal learning
 rate falls as training goes on" can then be read off ``History.suggestions``.
+
+With ``finder_data=(X, y)`` each re-run is ``find_lr`` instead, for the rest of the budget, from where
+training stands (it sees for itself whether the model is trained); with ``follow_finder=True`` the
+steps up to the next re-run use its answer: "rerun the same learning rate search procedure
+periodically", as the article advises.
 """
 
 import math
@@ -23,6 +28,7 @@ from ._checks import (
     check_batch,
     check_callable,
     check_data_pair,
+    check_flag,
     check_fraction,
     check_iterable,
     check_loss_output,
@@ -77,7 +83,7 @@ class History:
 
 def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedule=None, momentum_schedule=None,
         val=None, eval_every=None, rerun_finder_every=None, finder_batches=None, finder_options=None,
-        suggest_method="sma_derivative"):
+        suggest_method="sma_derivative", finder_data=None, follow_finder=False):
     """Train ``model`` for ``steps`` mini-batches and return a ``History``.
 
     Parameters
@@ -113,6 +119,13 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
         Keyword arguments for ``lr_range_test`` (start_lr, end_lr, num_iter, smooth, stop_on, ...).
     suggest_method : str, default "sma_derivative"
         The rule whose suggestion is recorded for each re-run.
+    finder_data : (X, y), optional
+        Instead of ``finder_batches``: each re-run is ``find_lr(model, optimizer, X, y, epochs=e)`` with
+        ``e`` the steps still to go in epochs of ``len(X) // batch_size`` (at least 1), and
+        ``finder_options`` its ``batch_size`` and ``seed``. No re-run after the last step.
+    follow_finder : bool, default False
+        Set the lr to each re-run's suggestion for the steps that follow (kept where there is none).
+        Not with a ``schedule``.
 
     Returns
     -------
@@ -131,7 +144,10 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
     val = None if val is None else check_data_pair("val", val)
     if eval_every is not None and val is None:
         raise ValueError(f"eval_every={eval_every} needs val=(X, y): there is nothing to evaluate without it")
-    finder = _finder_plan(rerun_finder_every, finder_batches, finder_options, suggest_method)
+    finder = _finder_plan(rerun_finder_every, finder_batches, finder_options, suggest_method, finder_data,
+                          check_flag("follow_finder", follow_finder))
+    if finder is not None and finder["follow"] and schedule is not None:
+        raise ValueError("follow_finder sets the lr from the re-runs: it cannot be combined with a schedule")
     batch_iter = check_iterable("batches", batches)
 
     lrs, losses = [], []
@@ -139,8 +155,8 @@ def fit(model, optimizer, batches, steps, *, loss=softmax_cross_entropy, schedul
     if plateau is not None:
         optimizer.lr = plateau.lr
     for step in range(steps + 1):  # the pass with step == steps only observes the trained model
-        if finder is not None and step % finder["every"] == 0:
-            _rerun_finder(history, step, model, optimizer, loss, finder)
+        if finder is not None and step % finder["every"] == 0 and not (finder["data"] and step == steps):
+            _rerun_finder(history, step, steps - step, model, optimizer, loss, finder)
         if val is not None and (step == 0 or step == steps or (eval_every and step % eval_every == 0)):
             _evaluate(history, step, model, loss, val)
             if plateau is not None and step > 0:
@@ -174,15 +190,27 @@ def _evaluate(history, step, model, loss, val):
     history.val_accuracies.append(accuracy(output, y))
 
 
-def _rerun_finder(history, step, model, optimizer, loss, finder):
-    result = lr_range_test(model, optimizer, iter(finder["batches"]), loss=loss, restore=True, **finder["options"])
-    try:
-        suggestion = suggest_lr(result, finder["method"])
-    except NoSuggestionError:
-        suggestion = None
+def _rerun_finder(history, step, remaining, model, optimizer, loss, finder):
+    if finder["data"]:
+        from .lr_search import lr_search  # noqa: PLC0415 (lr_search trains with fit: imported when used)
+
+        X, y = finder["data"]
+        per_epoch = len(X) // finder["options"].get("batch_size", 64)
+        search = lr_search(model, optimizer, X, y, epochs=max(1, round(remaining / per_epoch)), loss=loss,
+                           **finder["options"])
+        result, suggestion = search.range_test, search.suggestion
+    else:
+        result = lr_range_test(model, optimizer, iter(finder["batches"]), loss=loss, restore=True,
+                               **finder["options"])
+        try:
+            suggestion = suggest_lr(result, finder["method"])
+        except NoSuggestionError:
+            suggestion = None
     history.finder_steps.append(step)
     history.finder_results.append(result)
     history.suggestions.append(suggestion)
+    if finder["follow"] and suggestion is not None:
+        optimizer.lr = suggestion.lr
 
 
 def _momentum_setter(optimizer, momentum_schedule):
@@ -214,20 +242,29 @@ def _next_batch(batch_iter, step, steps):
                          "pass the endless minigrad_lr.batches(...) or more batches") from None
 
 
-def _finder_plan(every, finder_batches, finder_options, method):
+def _finder_plan(every, finder_batches, finder_options, method, finder_data, follow):
     if every is None:
-        if finder_batches is not None or finder_options is not None:
-            raise ValueError("finder_batches and finder_options are used only with rerun_finder_every")
+        if finder_batches is not None or finder_options is not None or finder_data is not None or follow:
+            raise ValueError("finder_batches, finder_options, finder_data and follow_finder are used only with "
+                             "rerun_finder_every")
         return None
     every = check_positive_int("rerun_finder_every", every)
-    if finder_batches is None:
-        raise ValueError("rerun_finder_every needs finder_batches: the range tests read their own batches, "
-                         "so that training sees the same ones with and without re-runs")
+    if (finder_batches is None) == (finder_data is None):
+        raise ValueError("rerun_finder_every needs finder_batches (range tests) or finder_data (find_lr), not both: "
+                         "the re-runs read their own batches, so that training sees the same ones with and without")
     options = dict(finder_options or {})
     for reserved in ("restore", "loss"):
         if reserved in options:
             raise ValueError(f"finder_options may not set {reserved!r}: re-runs always restore and use fit's loss")
+    if finder_data is not None:
+        if not (isinstance(finder_data, tuple) and len(finder_data) == 2):
+            raise TypeError(f"finder_data must be an (X, y) pair, got {type(finder_data).__name__}")
+        for name in options:
+            if name not in ("batch_size", "seed"):
+                raise ValueError(f"with finder_data, finder_options may set batch_size and seed (find_lr's), "
+                                 f"got {name!r}")
     if method not in METHODS:
         raise ValueError(f"suggest_method must be one of {METHODS}, got {method!r}")
-    return {"every": every, "batches": finder_batches, "options": options, "method": method}
+    return {"every": every, "batches": finder_batches, "options": options, "method": method, "data": finder_data,
+            "follow": follow}
 

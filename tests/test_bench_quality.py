@@ -50,7 +50,8 @@ def test_help_lists_the_options(capsys):
         quality.main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--tasks", "--seeds", "--truth-seeds", "--workers", "--find-lr-only", "--progress"):
+    for option in ("--tasks", "--seeds", "--truth-seeds", "--workers", "--find-lr-only", "--progress", "--rerun",
+                   "--scheduler"):
         assert option in out
 
 

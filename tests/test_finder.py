@@ -275,6 +275,30 @@ def test_validation_losses_are_recorded_after_each_step(digits):
     assert result.val_losses[-1] == pytest.approx(expected, rel=1e-12)
 
 
+def test_val_stop_reads_the_held_out_losses():
+    """stop_on="val": the rule "> 4 × best" on the held-out losses; the batch losses may jump as they like."""
+    noisy = [0.02, 0.5, 0.01, 0.9, 0.03]  # batch noise that would stop the raw rule at the second step
+    assert apply_stop_rule(noisy, stop_on="val", val_losses=[0.1, 0.1, 0.09, 0.1, 0.2]) == (5, "completed")
+    assert apply_stop_rule(noisy, stop_on="val", val_losses=[0.1, 0.05, 0.21, 0.1, 0.1]) == (3, "diverged")
+    assert apply_stop_rule(noisy, stop_on="val", val_losses=[0.1, math.nan, 0.1, 0.1, 0.1]) == (2, "non_finite")
+    assert apply_stop_rule(noisy) == (2, "diverged")
+    with pytest.raises(ValueError, match="val_losses"):
+        apply_stop_rule(noisy, stop_on="val")
+    with pytest.raises(ValueError, match="val_losses"):
+        apply_stop_rule(noisy, val_losses=noisy)
+
+
+def test_range_test_stops_on_the_held_out_loss(digits):
+    """The range test's val stop is apply_stop_rule on the recorded held-out losses."""
+    X, y = digits
+    model, opt = make_setup("adam")
+    val = [(X[:200], y[:200])]
+    result = lr_range_test(model, opt, mg.batches(X[200:], y[200:], 64), num_iter=60, stop_on="val", val_batches=val)
+    assert result.stop_reason == "diverged" and result.stop_on == "val"
+    n, reason = apply_stop_rule(result.losses, stop_on="val", val_losses=result.val_losses)
+    assert (n, reason) == (len(result), "diverged")
+
+
 # --- regression: a custom loss, a blow-up, and the 2/λ_max threshold ------------------------------
 
 
@@ -363,6 +387,7 @@ def test_progress_bar_goes_to_stderr(capsys, digits):
         (dict(mode="cos"), ValueError, "mode"),
         (dict(loss="mse"), TypeError, "loss"),
         (dict(val_batches=[]), ValueError, "val_batches"),
+        (dict(stop_on="val"), ValueError, "val_batches"),
         (dict(restore="yes"), TypeError, "restore"),
     ],
 )

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import minigrad_lr as mg
-from minigrad_lr.lr_search import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, lr_search
+from minigrad_lr.lr_search import CANDIDATES, PLAN, LRSearch, _pick, anchor_lr, held_out_agrees, lr_search
 from minigrad_lr.rules import Suggestion
 
 
@@ -92,10 +92,46 @@ def test_same_seed_same_answer_and_the_steps_add_up(spirals):
 
 def test_anchor_is_the_smoothed_minimum_or_below_the_blow_up():
     lrs = np.logspace(-5, 0, 6)
-    falling = SimpleNamespace(lrs=lrs, smoothed=np.array([2.3, 2.2, 1.5, 0.8, 1.0, 3.0]))
+    falling = SimpleNamespace(lrs=lrs, smoothed=np.array([2.3, 2.2, 1.5, 0.8, 1.0, 3.0]), stop_on="raw")
     assert anchor_lr(falling) == lrs[3]
-    flat = SimpleNamespace(lrs=lrs, smoothed=np.array([2.30, 2.29, 2.28, 2.31, 2.5, math.inf]))
+    flat = SimpleNamespace(lrs=lrs, smoothed=np.array([2.30, 2.29, 2.28, 2.31, 2.5, math.inf]), stop_on="raw")
     assert anchor_lr(flat) == pytest.approx(lrs[-1] / 3)  # fell less than 10%: no real minimum
+
+
+def test_a_test_that_stopped_on_the_held_out_loss_is_anchored_below_its_blow_up():
+    lrs = np.logspace(-5, 0, 6)
+    noisy = SimpleNamespace(lrs=lrs, smoothed=np.array([0.08, 0.05, 0.06, 0.05, 0.07, 0.3]), stop_on="val")
+    assert anchor_lr(noisy) == pytest.approx(lrs[-1] / 3)  # the batch losses' "fall" is noise: not read
+
+
+def test_the_held_out_loss_must_confirm_the_fall():
+    """At the smoothed minimum (or anywhere, when there is none) the held-out loss must lie 10% below its start."""
+    lrs = np.logspace(-5, 0, 6)
+    untrained = SimpleNamespace(lrs=lrs, smoothed=np.array([2.3, 2.2, 1.5, 0.8, 1.0, 3.0]),
+                                val_losses=np.array([2.3, 2.2, 1.4, 0.7, 1.2, 4.0]))
+    assert held_out_agrees(untrained)
+    trained = SimpleNamespace(lrs=lrs, smoothed=np.array([0.09, 0.04, 0.05, 0.05, 0.06, 0.2]),  # a high first batch
+                              val_losses=np.array([0.05, 0.05, 0.049, 0.05, 0.06, 0.3]))
+    assert not held_out_agrees(trained)
+    flat = SimpleNamespace(lrs=lrs, smoothed=np.array([2.30, 2.29, 2.28, 2.31, 2.5, math.inf]),
+                           val_losses=np.array([2.3, 2.2, 1.9, 2.5, 3.0, math.nan]))
+    assert held_out_agrees(flat)  # no smoothed minimum: a fall anywhere on the held-out loss counts
+
+
+def test_on_a_trained_model_find_lr_stops_on_the_held_out_loss():
+    """A model trained to a low loss: the batch losses are noise, so find_lr runs its range test again, stopping on
+    the held-out loss, and anchors below where that blew up, not at the lr where one unlucky batch stopped it."""
+    X, y = mg.make_spirals(n_per_class=60, noise=0.1, seed=2)
+    model = mg.MLP([2, 32, 3], seed=0)
+    optimizer = mg.Adam(model.parameters(), lr=0.01)
+    mg.fit(model, optimizer, mg.batches(X, y, 16, seed=0), 600)
+    search = lr_search(model, optimizer, X, y, epochs=2, batch_size=16)
+    assert search.range_test.stop_on == "val" and search.range_test.stop_reason == "diverged"
+    assert search.anchor == pytest.approx(search.range_test.lrs[-1] / 3) and search.anchor > 1e-3
+    assert search.steps > len(search.range_test) + sum(len(alive) for _, alive, _ in search.rounds)
+    untrained = mg.MLP([2, 32, 3], seed=0)
+    assert lr_search(untrained, mg.Adam(untrained.parameters()), X, y, epochs=2, batch_size=16).range_test.stop_on \
+        == "raw"
 
 
 def test_tied_finalists_give_their_geometric_mean():

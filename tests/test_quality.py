@@ -6,7 +6,7 @@ import pytest
 import minigrad_lr as mg
 from minigrad_lr.data import train_val_split
 from minigrad_lr.quality import Quality, QualityRow, RangeTestRule, find_lr_rule, percent, suggestion_quality
-from minigrad_lr.sweep import lr_sweep, median_lr, spread
+from minigrad_lr.sweep import Checkpoint, lr_sweep, median_lr, spread
 
 
 # A problem small enough for a test: 120 spiral points, an MLP 2-8-3, 2 epochs of batches of 8.
@@ -76,3 +76,21 @@ def test_a_rule_without_any_suggestion_has_infinite_regret(data):
     for optimizer in ("Adam", "SGD"):
         row = quality.row(optimizer, "never")
         assert np.isnan(row.median_lr) and np.isnan(row.suggestions).all() and row.regret == np.inf
+
+
+def test_suggestion_quality_from_a_checkpoint(data):
+    """With start, the rules, the sweep and the scoring runs start from the checkpoint; captured is filled in."""
+    model = make_model(0)
+    optimizer = mg.Adam(model.parameters(), 0.01)
+    mg.fit(model, optimizer, mg.batches(data[0], data[1], 8, seed=0), 30)
+    start = Checkpoint.of(model, optimizer)
+    v0 = mg.softmax_cross_entropy(model(data[2]), data[3])[0]
+    quality = suggestion_quality(make_model, {"Adam": mg.Adam}, data, epochs=1, batch_size=8,
+                                 rules={"find_lr": find_lr_rule}, seeds=range(1), truth_seeds=range(2),
+                                 grid=np.logspace(-4, -1, 3), start=start, progress=False)
+    truth, row = quality.sweeps["Adam"], quality.row("Adam", "find_lr")
+    assert truth.start_val_loss == v0
+    at = lr_sweep(make_model, mg.Adam, data, [row.median_lr], epochs=1, seeds=range(2), batch_size=8, start=start,
+                  progress=False)
+    assert row.regret == pytest.approx(at.mean_val_loss()[0] / truth.best_val_loss - 1)
+    assert row.captured == pytest.approx(truth.captured(at.mean_val_loss()[0]))

@@ -1,6 +1,7 @@
 """Tests of sweep.py: the sweep's table, regret, spread and median on made-up numbers, executors, bad arguments."""
 
 import math
+import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
@@ -9,7 +10,7 @@ import pytest
 
 import minigrad_lr as mg
 from minigrad_lr.data import train_val_split
-from minigrad_lr.sweep import SweepResult, lr_sweep, median_lr, regret, spread
+from minigrad_lr.sweep import Checkpoint, SweepResult, lr_sweep, median_lr, regret, spread
 
 
 # A problem small enough for a test: 120 spiral points, an MLP 2-8-3, 2 epochs of batches of 8.
@@ -24,12 +25,12 @@ def data():
     return train_val_split(X, y, fraction=0.25, seed=0)
 
 
-def made_up_sweep(val_losses, diverged=None):
+def made_up_sweep(val_losses, diverged=None, start_val_loss=math.nan):
     val_losses = np.asarray(val_losses, dtype=np.float64)
     diverged = np.isinf(val_losses) if diverged is None else diverged
     return SweepResult(lrs=np.array([1e-3, 1e-2, 1e-1]), seeds=(0, 1), val_losses=val_losses,
                        val_accuracies=np.where(diverged, np.nan, 0.5), diverged=diverged, steps=10, epochs=1,
-                       batch_size=4)
+                       batch_size=4, start_val_loss=start_val_loss)
 
 
 # --- regret, spread, median on made-up numbers ------------------------------------------------------------
@@ -65,6 +66,15 @@ def test_sweep_result_reads_its_table():
     assert np.isnan(sweep.mean_val_accuracy()[2]) and sweep.mean_val_accuracy()[0] == 0.5
 
 
+def test_captured_is_the_share_of_the_best_improvement():
+    sweep = made_up_sweep([[0.5, 0.7], [0.2, 0.4], [0.1, math.inf]], start_val_loss=0.9)  # best 0.3: gain 0.6
+    assert sweep.captured(0.3) == pytest.approx(1.0)
+    assert sweep.captured(0.6) == pytest.approx(0.5)
+    assert sweep.captured(0.9) == 0 and sweep.captured(1.2) == pytest.approx(-0.5)  # worse than not training
+    assert sweep.captured(math.inf) == -math.inf
+    assert math.isnan(made_up_sweep([[0.5, 0.7]] * 3, start_val_loss=0.5).captured(0.5))  # nothing to gain
+
+
 # --- the sweep itself --------------------------------------------------------------------------------------
 
 
@@ -88,6 +98,67 @@ def test_sweep_cell_is_one_training_run(data):
     model = make_model(5)
     mg.fit(model, mg.Adam(model.parameters(), 0.01), mg.batches(X_train, y_train, 8, seed=5), sweep.steps)
     assert sweep.val_losses[0, 0] == mg.softmax_cross_entropy(model(X_val), y_val)[0]
+
+
+def trained(data, steps=10):
+    """A model and its Adam after ``steps`` steps: weights and every buffer moved away from the start."""
+    model = make_model(7)
+    optimizer = mg.Adam(model.parameters(), 0.02)
+    mg.fit(model, optimizer, mg.batches(data[0], data[1], 8, seed=7), steps)
+    return model, optimizer
+
+
+def test_sweep_from_a_checkpoint_trains_on_from_it(data):
+    """From a Checkpoint, cell (lr, seed) is fit() on from the saved weights (and optimizer state), lr replaced."""
+    model, optimizer = trained(data)
+    saved = Checkpoint.of(model, optimizer)
+    X_train, y_train, X_val, y_val = data
+    v0 = mg.softmax_cross_entropy(model(X_val), y_val)[0]
+    for start in (saved, saved.fresh()):
+        sweep = lr_sweep(make_model, mg.Adam, data, [0.003], epochs=1, seeds=[5], batch_size=8, start=start,
+                         progress=False)
+        assert sweep.start_val_loss == v0  # the checkpoint's own loss, whatever the seed
+        on, adam = make_model(0), None
+        on.load_state_dict(saved.model)
+        adam = mg.Adam(on.parameters(), 0.003)
+        if start.optimizer is not None:
+            adam.load_state_dict(saved.optimizer)
+            adam.lr = 0.003
+            assert adam.t == 10
+        mg.fit(on, adam, mg.batches(X_train, y_train, 8, seed=5), sweep.steps)
+        assert sweep.val_losses[0, 0] == mg.softmax_cross_entropy(on(X_val), y_val)[0]
+    assert saved.fresh().optimizer is None and saved.fresh().model is saved.model
+    with pytest.raises(TypeError, match="start"):
+        lr_sweep(make_model, mg.Adam, data, [0.003], epochs=1, seeds=[5], batch_size=8, start=model.state_dict())
+
+
+def test_a_checkpoint_is_a_copy(data):
+    model, optimizer = trained(data)
+    saved = Checkpoint.of(model, optimizer)
+    mg.fit(model, optimizer, mg.batches(data[0], data[1], 8, seed=1), 3)
+    assert saved.optimizer["t"] == 10 and not np.array_equal(saved.model["W1"], model.parameters()[0].data)
+
+
+def test_sweep_on_a_dask_cluster_agrees_with_the_serial_run(data):
+    """dask.distributed's ``client.get_executor()`` runs the same jobs: the same numbers, to the last bit when the
+    BLAS thread counts match (its workers default to one thread), otherwise to 1e-6."""
+    distributed = pytest.importorskip("distributed")
+    kwargs = dict(epochs=1, seeds=[0, 1], batch_size=8, progress=False)
+    start = Checkpoint.of(*trained(data))
+    here = lr_sweep(make_model, mg.Adam, data, [0.001, 0.01], start=start, **kwargs)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        there = lr_sweep(make_model, mg.Adam, data, [0.001, 0.01], start=start, executor=client.get_executor(),
+                         **kwargs)
+        same_threads = client.run(blas_threads).popitem()[1] == blas_threads()
+    np.testing.assert_allclose(there.val_losses, here.val_losses, rtol=1e-6)
+    if same_threads:
+        np.testing.assert_array_equal(there.val_losses, here.val_losses)
+
+
+def blas_threads():
+    """The BLAS thread settings of this process's environment (what dask's workers override)."""
+    return tuple(os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"))
 
 
 @pytest.mark.filterwarnings("ignore:overflow")

@@ -133,6 +133,29 @@ def test_finder_reads_fresh_batches_from_a_generator_and_the_same_from_a_list(di
     assert first.losses[0] != second.losses[0]
 
 
+def test_rerunning_find_lr_and_following_it(digits):
+    """With finder_data each re-run is find_lr for the epochs left, from the current state; follow_finder trains
+    the next steps at its answer, and without it training is the same as with no re-runs."""
+    X, y, Xv, yv = digits
+    X, y = X[:400], y[:400]  # 320 samples for find_lr's runs, 64 to a batch: 6 steps an epoch
+    options = {"batch_size": 64, "seed": 1}
+    model, opt = setup("adam")
+    history = fit(model, opt, mg.batches(X, y, 64, seed=2), 24, rerun_finder_every=12, finder_data=(X, y),
+                  finder_options=options, follow_finder=True)
+    assert history.finder_steps == [0, 12]  # none after the last step: nothing is left to train
+    first, second = history.suggestions
+    assert first.method == "find_lr" and history.lrs[0] == first.lr and history.lrs[12] == second.lr
+    np.testing.assert_array_equal(history.lrs[:12], first.lr)
+    model, opt = setup("adam")
+    assert mg.find_lr(model, opt, X, y, epochs=4, **options) == first  # 24 steps left: 4 epochs of 400 // 64
+    watched, watched_opt = setup("adam")
+    fit(model, opt, mg.batches(X, y, 64, seed=2), 24)
+    fit(watched, watched_opt, mg.batches(X, y, 64, seed=2), 24, rerun_finder_every=12, finder_data=(X, y),
+        finder_options=options)
+    for a, b in zip(weights(model), weights(watched)):
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid value:RuntimeWarning")
 def test_non_finite_loss_stops_without_an_update(digits):
     X, y, _, _ = digits
@@ -170,6 +193,13 @@ def test_plateau_lowers_the_lr_when_validation_stalls(digits):
         ({"rerun_finder_every": 5, "finder_batches": [], "finder_options": {"restore": False}}, ValueError, "restore"),
         ({"rerun_finder_every": 5, "finder_batches": [], "suggest_method": "best"}, ValueError, "suggest_method"),
         ({"momentum_schedule": 0.9}, TypeError, "momentum_schedule"),
+        ({"rerun_finder_every": 5, "finder_batches": [], "finder_data": "XY"}, ValueError, "not both"),
+        ({"rerun_finder_every": 5, "finder_data": [1, 2]}, TypeError, "finder_data"),
+        ({"rerun_finder_every": 5, "finder_data": "XY", "finder_options": {"num_iter": 5}}, ValueError, "seed"),
+        ({"follow_finder": True}, ValueError, "rerun_finder_every"),
+        ({"rerun_finder_every": 5, "finder_batches": [], "follow_finder": 1}, TypeError, "follow_finder"),
+        ({"rerun_finder_every": 5, "finder_batches": [], "follow_finder": True, "schedule": lambda s: 0.1},
+         ValueError, "schedule"),
     ],
 )
 def test_bad_arguments(digits, kwargs, error, words):
@@ -178,6 +208,8 @@ def test_bad_arguments(digits, kwargs, error, words):
     before = weights(model)
     if kwargs.get("schedule") == "plateau":
         kwargs = {**kwargs, "schedule": ReduceLROnPlateau(0.1)}
+    if kwargs.get("finder_data") == "XY":
+        kwargs = {**kwargs, "finder_data": (X, y)}
     kwargs = {"steps": 3, **kwargs}
     with pytest.raises(error, match=words):
         fit(model, opt, mg.batches(X, y, 64), **kwargs)

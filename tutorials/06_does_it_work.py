@@ -373,11 +373,12 @@ assert all(np.array_equal(a, b) for key in ("m", "v") for a, b in zip(state[key]
 # **A trained model.** Tutorial 4 showed the range test of a trained model: the loss starts low and has
 # no fall left to read, and it is small and varies a lot from batch to batch compared with its size, so
 # a single batch four times above the lowest loss so far stops the raw-loss stop rule long before the
-# lr matters (here below 1e-5). `find_lr` reads the same kind of range test, so it inherits the
-# problem: its anchor and all eight candidates are tiny, its finalists score alike (within 10%: a tie),
-# and it returns an lr that barely moves the weights. Below, three models trained for 10 epochs at lr
-# 0.1 (SGD, momentum 0.9), then `find_lr` for 5 more epochs, and those 5 epochs trained at its answer and
-# at 0.01.
+# lr matters (below 1e-5). `find_lr` sees this for itself: its range test also records the loss on
+# held-out batches, and where that loss does not confirm the fall, it runs a second test that stops on
+# the held-out loss (`stop_on="val"`, free of batch noise) and places its candidates below that blow-up.
+# Below, three models trained for 10 epochs at lr 0.1 (SGD, momentum 0.9), then `find_lr` for 5 more
+# epochs, and those 5 epochs trained at its answer and at 0.01: the answer is near 0.01, and it gains
+# as much.
 
 # %%
 print("seed  range test stopped at  find_lr's answer  val loss: before, 5 more epochs at the answer, at 0.01")
@@ -397,15 +398,13 @@ for seed in (0, 1, 2):
     stopped, answer = trained_search.range_test.lrs[-1], trained_search.suggestion.lr
     print(f"{seed:>4}  {stopped:>21.2g}  {answer:>16.2g}  {history.final_val_loss:.4f}, {then[answer]:.4f}, "
           f"{then[0.01]:.4f}")
-    assert trained_search.range_test.stop_reason == "diverged" and stopped < 1e-5  # tripped by one batch
-    assert answer < 1e-5
-    assert trained_search.rounds[-1][2].max() < 1.1 * trained_search.rounds[-1][2].min()  # the finalists tie
-    assert abs(then[answer] / history.final_val_loss - 1) < 0.01  # the answer changes (almost) nothing
-    assert then[0.01] < 0.9 * then[answer]  # a plain 0.01 gains more than 10%
+    assert trained_search.range_test.stop_on == "val" and stopped > 1e-2  # the second test, on held-out loss
+    assert 1e-3 < answer < 0.1
+    assert then[answer] < 0.92 * history.final_val_loss  # 5 more epochs at the answer gain over 8% ...
+    assert then[answer] < 1.05 * then[0.01]  # ... as much as a plain 0.01 (within 5%)
 
 # %% [markdown]
-# For a model that has already trained, use tutorial 4's advice instead: run the range test with
-# `stop_on="smoothed"` and look at where the loss blows up.
+# Tutorial 4 measures the re-run answer against ground truth from checkpoints, for every optimizer.
 #
 # **Noisy small batches.** With batches of 16 each point of the range test is the loss of 16 images,
 # and every rule that reads a slope or a minimum off the curve reads more noise. In the benchmark

@@ -4,11 +4,15 @@ For each task of ``TASKS`` and each optimizer of ``QUALITY_OPTIMIZERS``, ``sugge
 25 lrs (1e-5 … 10) with 6 seeds for the ground truth and runs every rule of ``EVALUATED_RULES`` from
 5 seeds; the tables give each rule's regret, spread and cost, then find_lr's rows of every task against
 the ``TARGETS`` it is held to, and its wall-clock cost (``wall_clock_cost``). It takes several minutes
-(``--workers`` spreads the runs over processes).
+(``--workers`` spreads the runs over processes, ``--scheduler`` over a dask.distributed cluster).
+``--rerun`` scores the rules re-run from checkpoints instead, and asks whether re-running pays
+(``rerun``).
 """
 
 import argparse
 import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -21,6 +25,7 @@ from ..nn import MLP
 from ..optim import SGD
 from ..quality import EVALUATED_RULES, FIND_LR, find_lr_rule, percent, suggestion_quality
 from ..train import fit
+from . import rerun
 from .timing import best_seconds
 
 
@@ -98,6 +103,10 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=5, help="runs of each rule (seeds 0 … n−1), default 5")
     parser.add_argument("--truth-seeds", type=int, default=6, help="seeds of the ground truth, default 6")
     parser.add_argument("--workers", type=int, default=1, help="processes (ProcessPoolExecutor); 1 runs here")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run on a dask.distributed cluster (pip install '.[distributed]'), e.g. tcp://host:8786")
+    parser.add_argument("--rerun", action="store_true",
+                        help="the rules re-run from early and late checkpoints, and whether re-running pays")
     parser.add_argument("--find-lr-only", action="store_true", help="score find_lr alone (skips the six known rules)")
     parser.add_argument("--progress", action="store_true", help="tqdm progress bars")
     args = parser.parse_args(argv)
@@ -106,33 +115,55 @@ def main(argv=None):
         if name not in TASKS:
             parser.error(f"unknown task {name!r}; choose from {', '.join(TASKS)}")
     rules = {FIND_LR: find_lr_rule} if args.find_lr_only else EVALUATED_RULES
+    with executor_for(args) as executor:
+        if args.rerun:
+            rerun.main(names, TASKS, QUALITY_OPTIMIZERS, rules, seeds=args.seeds, truth_seeds=args.truth_seeds,
+                       executor=executor, progress=args.progress)
+            for name in names:
+                rerun.print_pays(name, TASKS[name], rerun.does_rerunning_pay(
+                    TASKS[name], QUALITY_OPTIMIZERS, seeds=range(args.seeds), executor=executor,
+                    progress=args.progress))
+        else:
+            untrained(names, rules, args, executor)
+    return 0
+
+
+@contextmanager
+def executor_for(args):
+    """A dask.distributed executor (``--scheduler``), a process pool (``--workers`` > 1), or None (here)."""
+    if args.scheduler:
+        from distributed import Client  # noqa: PLC0415 (the optional extra, only when asked for)
+
+        with Client(args.scheduler) as client:
+            yield client.get_executor()
+    elif args.workers > 1:
+        with ProcessPoolExecutor(args.workers) as pool:
+            yield pool
+    else:
+        yield None
+
+
+def untrained(names, rules, args, executor):
+    """The tables for untrained models: every rule on every task, then find_lr against ``TARGETS``."""
     grid = np.logspace(-5, 1, 25)
     print(f"Regret of the median suggestion over {args.seeds} seeds against a {len(grid)}-point sweep "
           f"({grid[0]:g} … {grid[-1]:g}) with {args.truth_seeds} seeds; spread = std of log10(lr) over seeds; "
           "cost = training steps per suggestion ÷ the sweep's (one seed).")
-    executor = None
-    if args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 (only when asked for)
-        executor = ProcessPoolExecutor(args.workers)
     find_rows = []
-    try:
-        for name in names:
-            task = TASKS[name]
-            start = time.perf_counter()
-            quality = suggestion_quality(task.make_model, QUALITY_OPTIMIZERS, task.data(), epochs=task.epochs,
-                                         batch_size=task.batch_size, rules=rules, seeds=range(args.seeds),
-                                         truth_seeds=range(args.truth_seeds), grid=grid, executor=executor,
-                                         progress=args.progress)
-            print(f"\n## {name}: {task.about} ({time.perf_counter() - start:.0f} s)\n")
-            for o, sweep in quality.sweeps.items():
-                accuracy = sweep.mean_val_accuracy()[sweep.best_index]
-                print(f"ground truth, {o}: best lr {sweep.best_lr:.3g}, val loss {sweep.best_val_loss:.3f}, "
-                      f"accuracy {accuracy:.3f}, budget {sweep.steps} steps")
-            print("\n" + quality.markdown())
-            find_rows += [(name, r) for r in quality.rows if r.rule == FIND_LR]
-    finally:
-        if executor is not None:
-            executor.shutdown()
+    for name in names:
+        task = TASKS[name]
+        start = time.perf_counter()
+        quality = suggestion_quality(task.make_model, QUALITY_OPTIMIZERS, task.data(), epochs=task.epochs,
+                                     batch_size=task.batch_size, rules=rules, seeds=range(args.seeds),
+                                     truth_seeds=range(args.truth_seeds), grid=grid, executor=executor,
+                                     progress=args.progress)
+        print(f"\n## {name}: {task.about} ({time.perf_counter() - start:.0f} s)\n")
+        for o, sweep in quality.sweeps.items():
+            accuracy = sweep.mean_val_accuracy()[sweep.best_index]
+            print(f"ground truth, {o}: best lr {sweep.best_lr:.3g}, val loss {sweep.best_val_loss:.3f}, "
+                  f"accuracy {accuracy:.3f}, budget {sweep.steps} steps")
+        print("\n" + quality.markdown())
+        find_rows += [(name, r) for r in quality.rows if r.rule == FIND_LR]
     print(f"\n## {FIND_LR}, every task\n")
     print("| task | optimizer | median lr | best lr of the grid | regret | spread | cost (steps) |")
     print("|---|---|---:|---:|---:|---:|---:|")
@@ -148,4 +179,3 @@ def main(argv=None):
     walls = {name: wall_clock_cost(TASKS[name], Adam) for name in names}
     print("\nwall-clock cost of find_lr (Adam, seed 0; held-out evaluations included) ÷ the sweep's: "
           + ", ".join(f"{name} {percent(value, 1)}" for name, value in walls.items()))
-    return 0
