@@ -18,7 +18,8 @@ FIGURES = {
     "02_range_test.py": ["fig2_lr_schedule.png", "fig3_loss_vs_lr.png", "fig4_loss_change_raw.png",
                          "fig5_loss_change_sma.png"],
     "03_optimizers.py": ["fig_optimizers.png"],
-    "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png"],
+    "04_rerun_during_training.py": ["fig_rerun_during_training.png", "fig_trained_model_range_test.png",
+                                    "fig_rerun_pays.png"],
     "05_schedules.py": ["fig_schedules.png", "fig_schedules_training.png"],
     "06_does_it_work.py": ["fig_suggestion_quality.png", "fig_find_lr.png"],
 }
