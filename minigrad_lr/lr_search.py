@@ -7,9 +7,15 @@ training instead:
 1. **Hold out** 20% of the training data (at most ``MAX_HELD_OUT`` = 2,000 samples, seeded): every score
    below is a loss on data no run trains on.
 2. **Range test** on the rest, 1e-7 → 10 with 8 steps per decade (65 steps, fewer when the loss runs
-   away; raw-loss stop rule). Its **anchor** (``anchor_lr``) is the lr at the minimum of the smoothed
-   loss, the top of the useful range; if the smoothed loss never fell 10%, a little below where the
-   test stopped.
+   away; raw-loss stop rule), recording the held-out loss after every step. Its **anchor**
+   (``anchor_lr``) is the lr at the minimum of the smoothed loss, the top of the useful range; if the
+   smoothed loss never fell 10%, a little below where the test stopped.
+   **Where it stands.** If the held-out loss has not fallen 10% by then (``held_out_agrees``), the
+   model is already trained: its batch losses are noise around a small mean, one unlucky batch trips
+   the raw stop rule near lr 1e-6, and one lucky one fakes a fall. The range test is then run again
+   with the stop rule reading the held-out loss (``stop_on="val"``), and the anchor is a little below
+   where that loss blew up. No flag: on the first branch (an untrained model) the answer is the same
+   as without this check, bit for bit.
 3. **Eight candidates** (``CANDIDATES``), evenly spaced in log lr from anchor/100 to anchor × 10^0.45,
    0.35 decade apart: the best lr for a whole training budget lies below the top of the range test's
    useful range, rarely above it.
@@ -28,10 +34,10 @@ training instead:
 ``python -m minigrad_lr.bench quality`` measures its regret, spread and cost (about 14% of the training
 steps of a 25-point sweep) on four tasks × four optimizers; the README shows the tables.
 
-Where it fails: on a *trained* model the range test's losses are small and noisy, the raw stop rule
-can fire on one unlucky batch at lr ≈ 1e-7 (tutorial 4), all eight candidates are then tiny and tie,
-and ``find_lr`` returns an lr that barely changes the weights. Late in training, run
-``lr_range_test(..., stop_on="smoothed")`` instead and read where the loss blows up.
+Where it still fails: the held-out fifth is taken from the data it is given. On a model trained on that
+data, those samples are already fitted, so the runs are scored on a training loss: where the validation
+loss would improve while the training loss gets worse (a fresh Adagrad late in training) the answer is
+too small. ``python -m minigrad_lr.bench quality --rerun`` measures the re-run answer from checkpoints.
 
 References
 ----------
@@ -68,6 +74,7 @@ class LRSearch:
     suggestion : Suggestion
         ``lr`` the answer; ``index`` the best finalist's position in ``candidates``; ``loss`` its score.
     range_test : RangeTestResult
+        The test the anchor was read from: the second one (``stop_on="val"``) on a trained model.
     anchor : float
         The lr at the smoothed loss's minimum (or the fallback below a blow-up, see ``anchor_lr``).
     candidates : ndarray, shape (8,)
@@ -75,7 +82,7 @@ class LRSearch:
         For each round: how many steps every surviving run had taken by its end, which candidates
         ran in it, and their scores (time-averaged held-out loss; +inf for a run whose loss was not finite).
     steps : int
-        Training steps spent in all: range test plus every run of every round.
+        Training steps spent in all: the range test(s) plus every run of every round.
     budget : int
         The full training budget, ``epochs × (len(X) // batch_size)`` steps.
     """

@@ -373,12 +373,10 @@ assert all(np.array_equal(a, b) for key in ("m", "v") for a, b in zip(state[key]
 # **A trained model.** Tutorial 4 showed the range test of a trained model: the loss starts low and has
 # no fall left to read, and it is small and varies a lot from batch to batch compared with its size, so
 # a single batch four times above the lowest loss so far stops the raw-loss stop rule long before the
-# lr matters (below 1e-5). `find_lr` sees this for itself: its range test also records the loss on
-# held-out batches, and where that loss does not confirm the fall, it runs a second test that stops on
-# the held-out loss (`stop_on="val"`, free of batch noise) and places its candidates below that blow-up.
-# Below, three models trained for 10 epochs at lr 0.1 (SGD, momentum 0.9), then `find_lr` for 5 more
-# epochs, and those 5 epochs trained at its answer and at 0.01: the answer is near 0.01, and it gains
-# as much.
+# lr matters (below 1e-5). `find_lr` sees this for itself: its held-out loss did not fall, so it runs
+# its range test again with the stop rule reading that held-out loss (`stop_on="val"`) and places its
+# candidates below where that loss blows up. Below, three models trained for 10 epochs at lr 0.1 (SGD,
+# momentum 0.9), then `find_lr` for 5 more epochs, and those 5 epochs trained at its answer and at 0.01.
 
 # %%
 print("seed  range test stopped at  find_lr's answer  val loss: before, 5 more epochs at the answer, at 0.01")
@@ -398,13 +396,13 @@ for seed in (0, 1, 2):
     stopped, answer = trained_search.range_test.lrs[-1], trained_search.suggestion.lr
     print(f"{seed:>4}  {stopped:>21.2g}  {answer:>16.2g}  {history.final_val_loss:.4f}, {then[answer]:.4f}, "
           f"{then[0.01]:.4f}")
-    assert trained_search.range_test.stop_on == "val" and stopped > 1e-2  # the second test, on held-out loss
-    assert 1e-3 < answer < 0.1
-    assert then[answer] < 0.92 * history.final_val_loss  # 5 more epochs at the answer gain over 8% ...
-    assert then[answer] < 1.05 * then[0.01]  # ... as much as a plain 0.01 (within 5%)
+    assert trained_search.range_test.stop_on == "val" and stopped > 0.1  # the held-out loss blew up, not a batch
+    assert answer > 1e-3
+    assert then[answer] < 0.9 * history.final_val_loss  # the answer gains more than 10%
+    assert then[answer] < 1.1 * then[0.01]  # about as much as a plain 0.01, or more
 
 # %% [markdown]
-# Tutorial 4 measures the re-run answer against ground truth from checkpoints, for every optimizer.
+# Tutorial 4 measures this re-run answer against sweeps from checkpoints, and where it still fails.
 #
 # **Noisy small batches.** With batches of 16 each point of the range test is the loss of 16 images,
 # and every rule that reads a slope or a minimum off the curve reads more noise. In the benchmark
@@ -426,7 +424,8 @@ for seed in (0, 1, 2):
 #   task.
 #   The benchmark's worst regrets (11–18%, depending on the seeds) sit close to the noise of the
 #   ground truth itself;
-# * it is only as good as the range test's anchor: on a trained model it fails, as shown above.
+# * on a trained model it scores on held-out samples the model has already fitted: where the validation
+#   loss would improve while the training loss gets worse, its answer is too small (tutorial 4).
 #
 # ## What to take away
 #

@@ -21,7 +21,7 @@ best for the rest of the budget?" The truth is a sweep from that state. For ever
 **Does re-running pay?** ``schedule_runs`` trains each task for ``PAYS_EPOCHS`` × its budget from
 ``make_model(seed)``, 5 seeds, four ways: the constant lr of ``find_lr``'s first answer; step decay from
 it (÷10 at half-time); 1cycle with ``max_lr`` read off ``find_lr``'s first range test
-(``one_cycle_max_lr``); and ``fit`` re-running ``find_lr`` before every epoch and following its answer.
+(``one_cycle_max``); and ``fit`` re-running ``find_lr`` before every epoch and following its answer.
 """
 
 import time
@@ -34,6 +34,7 @@ from ..data import batches
 from ..lr_bounds import one_cycle_max_lr
 from ..lr_search import find_lr, lr_search
 from ..quality import FIND_LR, KNOWN_RULES, percent, suggestion_quality
+from ..rules import NoSuggestionError
 from ..schedules import step_decay
 from ..sweep import Checkpoint, run_jobs
 from ..train import fit
@@ -142,7 +143,7 @@ def schedule_runs(task, make_optimizer, seed):
                       batch_size=task.batch_size, seed=seed)
     lr = first.suggestion.lr
     schedules = {"constant": None, "step decay": partial(step_decay, base_lr=lr, step_size=steps // 2),
-                 "1cycle": partial(one_cycle, total_steps=steps, max_lr=one_cycle_max_lr(first.range_test)),
+                 "1cycle": partial(one_cycle, total_steps=steps, max_lr=one_cycle_max(first)),
                  "re-run every epoch": None}
     out = {}
     for name, schedule in schedules.items():
@@ -157,6 +158,15 @@ def schedule_runs(task, make_optimizer, seed):
         if rerun:
             out["re-run lrs"] = [s.lr for s in history.suggestions]
     return out
+
+
+def one_cycle_max(search):
+    """1cycle's ``max_lr`` from ``find_lr``'s range test: ``one_cycle_max_lr`` (the sma_derivative pick), or,
+    where that rule refuses the 65-step curve, the anchor (the lr of the lowest smoothed loss)."""
+    try:
+        return one_cycle_max_lr(search.range_test)
+    except NoSuggestionError:
+        return search.anchor
 
 
 def does_rerunning_pay(task, optimizers, seeds=range(5), executor=None, progress=False):
