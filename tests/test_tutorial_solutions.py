@@ -21,6 +21,7 @@ WITH_EXERCISES = (
     "01_learning_rate_matters.py",
     "02_range_test.py",
     "03_optimizers.py",
+    "04_rerun_during_training.py",
     "05_schedules.py",
     "06_does_it_work.py",
     "07_lr_free.py",

@@ -16,22 +16,20 @@
 # re-run the finder before each epoch and after the last one, with three seeds.
 
 # %%
-import os
 from functools import partial
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad_lr as mg
 from minigrad_lr.lr_search import lr_search
-from minigrad_lr.plots import save_figure
+from minigrad_lr.plots import figures_folder, save_figure
 from minigrad_lr.sweep import Checkpoint
 
 SEEDS = (0, 1, 2)
 EPOCHS = 8
-HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
-FIGURES = Path(os.environ.get("MINIGRAD_LR_FIGURES") or HERE.parent / "figures")
+FIGURES = figures_folder()  # $MINIGRAD_LR_FIGURES, else figures/ of this checkout, else ./figures
+print(f"figures go to {FIGURES}")
 
 
 X, y = mg.load_digits()
@@ -318,3 +316,21 @@ save_figure(fig, FIGURES / "fig_rerun_pays.png")
 #   `find_lr` scores on held-out samples taken from the training data, which the model has already
 #   fitted, and cannot see that.
 # * Following the re-run answers epoch by epoch did not beat a constant lr or a decaying schedule here.
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. In the first figure (`fig_rerun_during_training.png`), the suggestion falls from epoch to epoch.
+#    Compare the lr where each curve blows up with the suggestion of the same epoch: do the two move
+#    together? (Look at the ratio of the two, epoch by epoch.)
+# 2. On the trained model, `stop_on="raw"` stopped within a few steps. How many steps would you expect
+#    it to last if each batch loss were an independent draw around the trained loss with the spread you
+#    see on the flat part of the curve? Compute the spread of the first 20 raw losses of a
+#    `stop_on="smoothed"` test and the chance that one batch is 4× the lowest seen so far.
+# 3. Run `apply_stop_rule` on the raw losses of the trained model's `stop_on="smoothed"` test with
+#    `stop_on="raw"`: does it stop where the real `stop_on="raw"` test stopped? Why need it not, step for
+#    step? (Look at which batches each test read.)
+# 4. Give `lr_range_test` the held-out samples as `val_batches` and `stop_on="val"` on the trained model
+#    yourself: where does it stop, and does `find_lr`'s anchor lie below that point?
+# 5. In "Does re-running pay?", print the re-run answers of seed 1 too. Why do they jump between a few
+#    values rather than fall smoothly? (Look at `CANDIDATES` in `minigrad_lr/lr_search.py`.)

@@ -261,10 +261,11 @@ for name, make in MAKERS.items():
 # `find_lr` still gives an answer, because it lets training decide (tutorial 6): its range test is
 # flat, so its anchor falls back to a third of where the test ended (10 / 3), and its eight short
 # training runs, multipliers from 0.033 to 9.4, pick one. For DAdaptAdam that rescues the failing
-# seed (a regret of 20% or less instead of over 600%); for Prodigy it adds nothing to lr = 1. And it
-# costs what `find_lr` costs on Adam itself, about 3.7 runs, for answers alike: here, from one search
-# each, all three land within 30% of the best of Adam's grid (the benchmark's table below has the
-# medians of 5 searches).
+# seed (a regret of 20% or less instead of over 600%); for Prodigy it adds nothing to lr = 1. It costs
+# a little more than `find_lr` on Adam itself, about 4.3 runs against 3.6: its held-out loss did not
+# fall in the first range test either, so, as for a trained model, it runs a second one that stops on
+# the held-out loss. The answers are alike: here, from one search each, all three land within 30% of
+# the best of Adam's grid (the benchmark's table below has the medians of 5 searches).
 
 # %%
 found = {}
@@ -281,7 +282,8 @@ assert found["DAdaptAdam"][0].anchor == found["Prodigy"][0].anchor == 10 / 3  # 
 assert found["DAdaptAdam"][1] <= 0.2 and regrets["DAdaptAdam"] > 6  # rescued
 assert found["Prodigy"][1] > regrets["Prodigy"]  # nothing gained over lr = 1
 assert all(r < 0.3 for _, r in found.values())  # alike, Adam's own lr tuned the same way included
-assert all(3.5 < search.steps / BUDGET < 4 for search, _ in found.values())
+assert all(3.5 < search.steps / BUDGET < 4.5 for search, _ in found.values())
+assert found["Adam"][0].steps < found["Prodigy"][0].steps == found["DAdaptAdam"][0].steps  # the second test
 
 # %% [markdown]
 # ## Do we still need a finder?
