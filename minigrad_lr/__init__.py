@@ -35,12 +35,13 @@ from .rules import NoSuggestionError, Suggestion
 from .schedules import cosine_annealing, cosine_warm_restarts, exponential_decay, range_lrs, step_decay
 from .smoothing import ema, loss_change, sma
 from .suggest import METHODS, suggest_all, suggest_lr
-from .sweep import lr_sweep
+from .sweep import Checkpoint, lr_sweep
 from .train import History, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Checkpoint",
     "Adagrad", "Adam", "DAdaptAdam", "DAdaptSGD", "DoG", "History", "Linear", "METHODS", "MLP", "NoSuggestionError",
     "Optimizer", "Parameter", "Prodigy", "RMSProp", "RangeTestResult", "ReLU", "ReduceLROnPlateau", "SGD",
     "StopRule", "Suggestion", "Tanh", "accuracy", "apply_stop_rule", "batches", "cosine_annealing",

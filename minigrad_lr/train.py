@@ -20,6 +20,7 @@ periodically", as the article advises.
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,6 +28,7 @@ import numpy as np
 from ._checks import (
     check_batch,
     check_callable,
+    check_choice,
     check_data_pair,
     check_flag,
     check_fraction,
@@ -252,6 +254,11 @@ def _finder_plan(every, finder_batches, finder_options, method, finder_data, fol
     if (finder_batches is None) == (finder_data is None):
         raise ValueError("rerun_finder_every needs finder_batches (range tests) or finder_data (find_lr), not both: "
                          "the re-runs read their own batches, so that training sees the same ones with and without")
+    if finder_options is not None and not isinstance(finder_options, Mapping):
+        raise TypeError(f"finder_options must be a dict of keyword arguments, got {finder_options!r}")
+    iterable = hasattr(finder_batches, "__iter__") and not isinstance(finder_batches, (str, bytes))
+    if finder_batches is not None and not iterable:
+        raise TypeError(f"finder_batches must be an iterable of (x, y) pairs, got {type(finder_batches).__name__}")
     options = dict(finder_options or {})
     for reserved in ("restore", "loss"):
         if reserved in options:
@@ -263,8 +270,7 @@ def _finder_plan(every, finder_batches, finder_options, method, finder_data, fol
             if name not in ("batch_size", "seed"):
                 raise ValueError(f"with finder_data, finder_options may set batch_size and seed (find_lr's), "
                                  f"got {name!r}")
-    if method not in METHODS:
-        raise ValueError(f"suggest_method must be one of {METHODS}, got {method!r}")
+    check_choice("suggest_method", method, METHODS)
     return {"every": every, "batches": finder_batches, "options": options, "method": method, "data": finder_data,
             "follow": follow}
 

@@ -295,3 +295,16 @@ def test_hostile_arguments_name_the_mistake(digits, change, error, words):
         fit(model, opt, kwargs.pop("batches"), 3, **kwargs)
     for a, b in zip(before, weights(model)):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"rerun_finder_every": 5, "finder_batches": [], "finder_options": 5}, TypeError,
+     "finder_options must be a dict of keyword arguments, got 5"),
+    ({"rerun_finder_every": 5, "finder_batches": 5}, TypeError, "finder_batches must be an iterable of"),
+])
+def test_finder_arguments_of_the_wrong_type_are_named(digits, kwargs, error, words):
+    X, y, _, _ = digits
+    model, opt = setup()
+    with pytest.raises(error, match=words):
+        fit(model, opt, mg.batches(X, y, 64), 3, **kwargs)
+    assert opt.t == 0
